@@ -1,0 +1,1 @@
+//! Embedded SQLite catalog of OpenMetadata-shaped entities, and its sink

@@ -1,0 +1,1 @@
+//! Recipe (workflow YAML/JSON) parsing, validation, filters and JSON Schema

@@ -1,0 +1,1 @@
+//! Source and sink traits, the workflow, its status and safe deletion

@@ -1,0 +1,1 @@
+//! DynamoDB source: credentials, listing, describing, sampling and schema inference

@@ -1,0 +1,1 @@
+//! Embedded DynamoDB-compatible endpoint and seed datasets, for the demo, tests and benchmarks

@@ -1,0 +1,92 @@
+//! Fully qualified names by OpenMetadata's rules and its client's reserved-name encoding.
+
+/// Reserved substrings and their encodings, as OpenMetadata's Python client applies them.
+const RESERVED: [(&str, &str); 6] = [
+    ("::", "__reserved__colon__"),
+    (">", "__reserved__arrow__"),
+    ("\"", "__reserved__quote__"),
+    ("\n", "__reserved__newline__"),
+    ("\r", "__reserved__carriage_return__"),
+    ("\t", "__reserved__tab__"),
+];
+
+/// Encodes characters OpenMetadata reserves in entity and column names.
+pub fn encode_name(name: &str) -> String {
+    RESERVED.iter().fold(name.to_string(), |acc, (raw, enc)| acc.replace(raw, enc))
+}
+
+/// Reverses [`encode_name`].
+pub fn decode_name(name: &str) -> String {
+    RESERVED.iter().fold(name.to_string(), |acc, (raw, enc)| acc.replace(enc, raw))
+}
+
+/// `quoteName`: wraps a dotted name in double quotes, unquotes a quoted name without dots.
+pub fn quote_name(name: &str) -> String {
+    let quoted = name.len() >= 2 && name.starts_with('"') && name.ends_with('"');
+    if quoted {
+        let inner = &name[1..name.len() - 1];
+        if inner.contains('.') { name.to_string() } else { inner.to_string() }
+    } else if name.contains('.') {
+        format!("\"{name}\"")
+    } else {
+        name.to_string()
+    }
+}
+
+/// Joins parts with `.`, quoting each one.
+pub fn build(parts: &[&str]) -> String {
+    parts.iter().map(|p| quote_name(p)).collect::<Vec<_>>().join(".")
+}
+
+/// Splits an FQN into its parts, keeping the quotes of quoted parts.
+pub fn split(fqn: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut in_quotes = false;
+    for c in fqn.chars() {
+        match c {
+            '"' => {
+                in_quotes = !in_quotes;
+                current.push(c);
+            }
+            '.' if !in_quotes => parts.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts
+}
+
+/// The unquoted last part of an FQN (an entity's name).
+pub fn last_name(fqn: &str) -> String {
+    let last = split(fqn).pop().unwrap_or_default();
+    last.trim_matches('"').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_rules_match_openmetadata() {
+        assert_eq!(quote_name("x.y"), "\"x.y\"");
+        assert_eq!(quote_name("\"x.y\""), "\"x.y\"");
+        assert_eq!(quote_name("\"xy\""), "xy");
+        assert_eq!(quote_name("xy"), "xy");
+        assert_eq!(build(&["my.dyn", "default", "s", "a.b"]), "\"my.dyn\".default.s.\"a.b\"");
+    }
+
+    #[test]
+    fn reserved_names_round_trip() {
+        let enc = encode_name("we::ird>name");
+        assert_eq!(enc, "we__reserved__colon__ird__reserved__arrow__name");
+        assert_eq!(decode_name(&enc), "we::ird>name");
+        assert_eq!(encode_name("a\"b\tc"), "a__reserved__quote__b__reserved__tab__c");
+    }
+
+    #[test]
+    fn split_keeps_quoted_parts() {
+        assert_eq!(split("\"my.dyn\".default.s.\"a.b\""), vec!["\"my.dyn\"", "default", "s", "\"a.b\""]);
+        assert_eq!(last_name("svc.default.default.\"a.b\""), "a.b");
+    }
+}

@@ -1,0 +1,1 @@
+//! The registry of sources and sinks: builds a workflow from a recipe

@@ -1,1 +1,97 @@
-fn main() {}
+//! `ferrometa`: the command line.
+//!
+//! Each subcommand lives in its own module; this file parses arguments, sets up logging
+//! and maps results to exit codes (0 success, 1 configuration error or failed run).
+
+mod catalog;
+mod demo;
+mod ingest;
+mod logging;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Metadata ingestion for Amazon DynamoDB, compatible with OpenMetadata's workflow recipes.
+#[derive(Parser)]
+#[command(name = "ferrometa", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the ingestion workflow of a recipe.
+    Ingest(IngestArgs),
+    /// Check that the recipe's credentials allow every call the workflow makes.
+    TestConnection(RecipeArgs),
+    /// Validate a recipe without touching the network.
+    Validate(RecipeArgs),
+    /// Print the JSON Schema of recipes.
+    Schema,
+    /// Look at what was ingested into the embedded catalog.
+    Catalog(catalog::CatalogArgs),
+    /// Ingest a seeded embedded DynamoDB-compatible endpoint and show the catalog (no AWS needed).
+    Demo(demo::DemoArgs),
+}
+
+#[derive(Args)]
+struct RecipeArgs {
+    /// Recipe file (.yaml, .yml or .json).
+    #[arg(short, long = "config", value_name = "FILE")]
+    config: PathBuf,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    log: logging::LogArgs,
+}
+
+#[derive(Args)]
+struct IngestArgs {
+    /// Recipe file (.yaml, .yml or .json).
+    #[arg(short, long = "config", value_name = "FILE")]
+    config: PathBuf,
+    /// Also write the run's status as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    status_json: Option<PathBuf>,
+    /// Never draw a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+    #[command(flatten)]
+    log: logging::LogArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Ingest(args) => ingest::ingest(args).await,
+            Command::TestConnection(args) => ingest::test_connection(args).await,
+            Command::Validate(args) => ingest::validate(args),
+            Command::Schema => {
+                println!("{:#}", ferrometa_config::json_schema());
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Catalog(args) => catalog::run(args),
+            Command::Demo(args) => demo::run(args).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

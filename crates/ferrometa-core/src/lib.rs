@@ -1,1 +1,19 @@
-//! Source and sink traits, the workflow, its status and safe deletion
+//! The engine's core: the [`Source`] and [`Sink`] traits, the [`Workflow`] that streams
+//! one into the other, its [`WorkflowStatus`], and the rules of safe deletion.
+//!
+//! A source emits [`SourceEvent`]s through an [`Emitter`] (a bounded channel, so memory
+//! stays flat however many tables there are); the workflow counts them, batches the
+//! entities into the sink, and after each schema has been fully listed asks
+//! [`delete::plan_deletions`] which catalog tables may be marked deleted.
+
+pub mod delete;
+pub mod status;
+pub mod traits;
+pub mod workflow;
+
+pub use status::{Failure, StepStatus, WorkflowStatus};
+pub use traits::{
+    BoxError, CheckResult, Emitter, Progress, SchemaListing, Sink, Source, SourceEvent, TableRef,
+    WriteOutcome,
+};
+pub use workflow::{Workflow, WorkflowError, WorkflowSettings};

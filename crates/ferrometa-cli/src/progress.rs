@@ -1,0 +1,64 @@
+//! Progress of a run: a bar (tables done / total, rate, ETA) on a terminal, a log line
+//! every few seconds otherwise.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use ferrometa_core::Progress;
+use indicatif::ProgressStyle;
+use tracing::Span;
+use tracing_indicatif::span_ext::IndicatifSpanExt;
+
+const LOG_EVERY: Duration = Duration::from_secs(5);
+
+pub struct Reporter {
+    bar: Option<Span>,
+    total: AtomicU64,
+    done: AtomicU64,
+    last_log: Mutex<Instant>,
+}
+
+impl Reporter {
+    /// A bar when `terminal`, periodic log lines otherwise.
+    pub fn new(terminal: bool) -> Self {
+        let bar = terminal.then(|| {
+            let span = tracing::info_span!("ingest");
+            let style = ProgressStyle::with_template("{spinner} {pos}/{len} tables [{wide_bar}] {per_sec} ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            span.pb_set_style(&style);
+            span.pb_start();
+            span
+        });
+        Reporter { bar, total: AtomicU64::new(0), done: AtomicU64::new(0), last_log: Mutex::new(Instant::now()) }
+    }
+}
+
+impl Progress for Reporter {
+    fn set_total(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+        if let Some(span) = &self.bar {
+            span.pb_set_length(total);
+        }
+        tracing::info!("{total} tables to process");
+    }
+
+    fn table_done(&self, _name: &str) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(span) = &self.bar {
+            span.pb_inc(1);
+            return;
+        }
+        let mut last = self.last_log.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() >= LOG_EVERY {
+            *last = Instant::now();
+            tracing::info!("processed {done}/{} tables", self.total.load(Ordering::Relaxed));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(span) = &self.bar {
+            span.pb_set_finish_message("done");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Which catalog tables a run may mark deleted.
+//!
+//! OpenMetadata soft-deletes every catalog table the run did not yield, so a failed
+//! ListTables or a table filter wipes the schema. Here a table is deleted only when the
+//! listing was complete, the table is absent from it, the recipe's filter would have
+//! included it, and the run does not delete more than the allowed share of the schema.
+
+use std::collections::BTreeSet;
+
+use ferrometa_config::FilterPattern;
+
+use crate::traits::{SchemaListing, TableRef};
+
+/// How deletion is configured.
+#[derive(Debug, Clone)]
+pub struct DeletePolicy {
+    pub table_filter: Option<FilterPattern>,
+    pub use_fqn_for_filtering: bool,
+    /// Largest share (0..=1) of a schema's tables one run may delete.
+    pub max_share: f64,
+    /// Delete even above `max_share`.
+    pub force: bool,
+}
+
+/// The decision for one schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeletionPlan {
+    /// FQNs to mark deleted (possibly none).
+    Delete(Vec<String>),
+    /// Nothing is deleted, for this reason.
+    Refused(String),
+}
+
+pub fn plan_deletions(existing: &[TableRef], listing: &SchemaListing, policy: &DeletePolicy) -> DeletionPlan {
+    if !listing.complete {
+        return DeletionPlan::Refused(format!(
+            "table listing of {} was incomplete: no table is marked deleted",
+            listing.schema_fqn
+        ));
+    }
+    let listed: &BTreeSet<String> = &listing.listed;
+    let stale: Vec<String> = existing
+        .iter()
+        .filter(|t| !listed.contains(&t.name))
+        .filter(|t| {
+            let key = if policy.use_fqn_for_filtering { &t.fqn } else { &t.name };
+            !ferrometa_config::filtered_out(policy.table_filter.as_ref(), key)
+        })
+        .map(|t| t.fqn.clone())
+        .collect();
+    if stale.is_empty() || policy.force {
+        return DeletionPlan::Delete(stale);
+    }
+    let share = stale.len() as f64 / existing.len() as f64;
+    if share > policy.max_share {
+        return DeletionPlan::Refused(format!(
+            "refusing to mark {} of {} tables of {} deleted ({:.0}% > markDeletedMaxShare {:.0}%); \
+             set markDeletedForce: true to allow it",
+            stale.len(),
+            existing.len(),
+            listing.schema_fqn,
+            share * 100.0,
+            policy.max_share * 100.0
+        ));
+    }
+    DeletionPlan::Delete(stale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(names: &[&str]) -> Vec<TableRef> {
+        names.iter().map(|n| TableRef { fqn: format!("svc.default.default.{n}"), name: n.to_string() }).collect()
+    }
+
+    fn listing(names: &[&str], complete: bool) -> SchemaListing {
+        SchemaListing {
+            schema_fqn: "svc.default.default".into(),
+            listed: names.iter().map(|s| s.to_string()).collect(),
+            complete,
+        }
+    }
+
+    fn policy() -> DeletePolicy {
+        DeletePolicy { table_filter: None, use_fqn_for_filtering: false, max_share: 0.5, force: false }
+    }
+
+    #[test]
+    fn deletes_only_tables_missing_from_a_complete_listing() {
+        let plan = plan_deletions(&tables(&["a", "b", "c"]), &listing(&["a", "b"], true), &policy());
+        assert_eq!(plan, DeletionPlan::Delete(vec!["svc.default.default.c".into()]));
+    }
+
+    #[test]
+    fn incomplete_listing_deletes_nothing() {
+        let plan = plan_deletions(&tables(&["a", "b", "c"]), &listing(&["a"], false), &policy());
+        assert!(matches!(plan, DeletionPlan::Refused(m) if m.contains("incomplete")));
+    }
+
+    #[test]
+    fn refuses_above_the_share_unless_forced() {
+        let existing = tables(&["a", "b", "c", "d"]);
+        let plan = plan_deletions(&existing, &listing(&["a"], true), &policy());
+        assert!(matches!(plan, DeletionPlan::Refused(ref m) if m.contains("3 of 4") && m.contains("markDeletedForce")));
+        let forced = DeletePolicy { force: true, ..policy() };
+        assert_eq!(plan_deletions(&existing, &listing(&["a"], true), &forced).clone(), DeletionPlan::Delete(vec![
+            "svc.default.default.b".into(),
+            "svc.default.default.c".into(),
+            "svc.default.default.d".into()
+        ]));
+    }
+}

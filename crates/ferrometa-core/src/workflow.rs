@@ -1,0 +1,313 @@
+//! The workflow: OpenMetadata's lifecycle (`execute`, `raise_from_status`,
+//! `print_status`, `stop`) over one source and one sink.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use ferrometa_config::Recipe;
+use ferrometa_model::{CreateEntity, EntityType};
+use tokio::sync::mpsc;
+
+use crate::delete::{DeletePolicy, DeletionPlan, plan_deletions};
+use crate::status::{Failure, Reason, StepStatus, WorkflowStatus};
+use crate::traits::{Emitter, Progress, SchemaListing, Sink, Source, SourceEvent, WriteOutcome};
+
+/// Entities written to the sink in one batch at most.
+const BATCH: usize = 64;
+/// Events buffered between source and sink: bounds memory whatever the table count.
+const CHANNEL: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkflowError {
+    /// `raise_from_status` found a step under the success threshold.
+    #[error("{step} reported errors: {summary}")]
+    Threshold { step: String, summary: String },
+    /// `raise_from_status(raise_warnings = true)` found warnings.
+    #[error("{step} reported warnings: {summary}")]
+    Warnings { step: String, summary: String },
+    /// The source failed as a whole.
+    #[error("source failed: {0}")]
+    Source(String),
+    /// The sink could not be closed cleanly.
+    #[error("sink failed: {0}")]
+    Sink(String),
+    #[error("the workflow has already been executed")]
+    AlreadyExecuted,
+}
+
+/// What the workflow needs from the recipe.
+#[derive(Debug, Clone)]
+pub struct WorkflowSettings {
+    pub raise_on_error: bool,
+    pub success_threshold: u8,
+    /// `None` when `markDeletedTables` is false.
+    pub delete: Option<DeletePolicy>,
+}
+
+impl WorkflowSettings {
+    pub fn from_recipe(recipe: &Recipe) -> Self {
+        let wc = &recipe.workflow_config;
+        let sc = &recipe.source.source_config.config;
+        WorkflowSettings {
+            raise_on_error: wc.raise_on_error,
+            success_threshold: wc.success_threshold,
+            delete: sc.mark_deleted_tables.then(|| DeletePolicy {
+                table_filter: sc.table_filter_pattern.clone(),
+                use_fqn_for_filtering: sc.use_fqn_for_filtering,
+                max_share: sc.mark_deleted_max_share,
+                force: sc.mark_deleted_force,
+            }),
+        }
+    }
+}
+
+/// One run of a recipe.
+pub struct Workflow {
+    settings: WorkflowSettings,
+    source: Arc<dyn Source>,
+    sink: Box<dyn Sink>,
+    progress: Option<Arc<dyn Progress>>,
+    status: WorkflowStatus,
+    executed: bool,
+    stopped: bool,
+}
+
+impl Workflow {
+    pub fn new(settings: WorkflowSettings, source: Arc<dyn Source>, sink: Box<dyn Sink>) -> Self {
+        let status = WorkflowStatus {
+            source: StepStatus::new(source.name()),
+            sink: StepStatus::new(sink.name()),
+            location: sink.location(),
+            ..Default::default()
+        };
+        Workflow { settings, source, sink, progress: None, status, executed: false, stopped: false }
+    }
+
+    /// Reports progress to `progress` while executing.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    pub fn settings(&self) -> &WorkflowSettings {
+        &self.settings
+    }
+
+    pub fn source(&self) -> &Arc<dyn Source> {
+        &self.source
+    }
+
+    pub fn status(&self) -> &WorkflowStatus {
+        &self.status
+    }
+
+    /// Runs the source into the sink to the end.
+    pub async fn execute(&mut self) -> Result<(), WorkflowError> {
+        self.execute_until(std::future::pending()).await
+    }
+
+    /// Runs until the source ends or `cancel` resolves. On cancel, what was written stays
+    /// written, nothing is deleted, and the status says the run was cancelled.
+    pub async fn execute_until(&mut self, cancel: impl Future<Output = ()>) -> Result<(), WorkflowError> {
+        if self.executed {
+            return Err(WorkflowError::AlreadyExecuted);
+        }
+        self.executed = true;
+        let started = Instant::now();
+        let (emitter, mut rx) = Emitter::channel(CHANNEL);
+        let source = Arc::clone(&self.source);
+        let mut task = tokio::spawn(async move { source.run(emitter).await.map_err(|e| e.to_string()) });
+        tokio::pin!(cancel);
+
+        let mut pending: Vec<CreateEntity> = Vec::new();
+        let outcome = loop {
+            tokio::select! {
+                biased;
+                _ = &mut cancel => {
+                    self.status.cancelled = true;
+                    task.abort();
+                    break None;
+                }
+                event = rx.recv() => match event {
+                    Some(event) => self.on_event(event, &mut pending, &mut rx).await,
+                    None => break Some((&mut task).await),
+                },
+            }
+        };
+        self.flush(&mut pending).await;
+
+        let failure = match outcome {
+            None | Some(Ok(Ok(()))) => None,
+            Some(Ok(Err(message))) => Some(message),
+            Some(Err(join)) => Some(format!("source task ended abnormally: {join}")),
+        };
+        let result = match failure {
+            None => Ok(()),
+            Some(message) => {
+                self.status.source.failures.push(Failure::new(self.source.name(), message.clone()));
+                Err(WorkflowError::Source(message))
+            }
+        };
+        if let Some(p) = &self.progress {
+            p.finish();
+        }
+        self.status.duration_seconds = started.elapsed().as_secs_f64();
+        result
+    }
+
+    async fn on_event(
+        &mut self,
+        event: SourceEvent,
+        pending: &mut Vec<CreateEntity>,
+        rx: &mut mpsc::Receiver<SourceEvent>,
+    ) {
+        match event {
+            SourceEvent::Entity { entity, read_capacity } => {
+                self.status.read_capacity += read_capacity;
+                self.status.source.records.push(entity.fqn());
+                pending.push(entity);
+                // Gather what is already queued into one batch: fewer sink transactions.
+                while pending.len() < BATCH {
+                    match rx.try_recv() {
+                        Ok(SourceEvent::Entity { entity, read_capacity }) => {
+                            self.status.read_capacity += read_capacity;
+                            self.status.source.records.push(entity.fqn());
+                            pending.push(entity);
+                        }
+                        Ok(other) => {
+                            self.flush(pending).await;
+                            Box::pin(self.on_event(other, pending, rx)).await;
+                            return;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                self.flush(pending).await;
+            }
+            SourceEvent::Total(n) => {
+                if let Some(p) = &self.progress {
+                    p.set_total(n);
+                }
+            }
+            SourceEvent::Filtered { name, reason } => self.status.source.filtered.push(Reason { name, reason }),
+            SourceEvent::Warning { name, reason } => {
+                tracing::warn!(entity = %name, "{reason}");
+                self.status.source.warnings.push(Reason { name, reason });
+            }
+            SourceEvent::Failed(failure) => {
+                tracing::warn!(entity = %failure.name, "{}", failure.error);
+                if let Some(p) = &self.progress {
+                    p.table_done(&failure.name);
+                }
+                self.status.source.failures.push(failure);
+            }
+            SourceEvent::SchemaListed(listing) => {
+                self.flush(pending).await;
+                self.mark_deleted(&listing).await;
+            }
+        }
+    }
+
+    async fn flush(&mut self, pending: &mut Vec<CreateEntity>) {
+        if pending.is_empty() {
+            return;
+        }
+        let results = self.sink.write_batch(pending).await;
+        for (entity, result) in pending.drain(..).zip(results) {
+            let fqn = entity.fqn();
+            match result {
+                Ok(WriteOutcome::Created) => self.status.sink.records.push(fqn.clone()),
+                Ok(WriteOutcome::Updated) => self.status.sink.updated_records.push(fqn.clone()),
+                Ok(WriteOutcome::Unchanged) => self.status.sink.unchanged += 1,
+                Err(e) => {
+                    tracing::warn!(entity = %fqn, "write failed: {e}");
+                    self.status.sink.failures.push(Failure::new(fqn.clone(), format!("write failed: {e}")));
+                }
+            }
+            if entity.entity_type() == EntityType::Table {
+                if let Some(p) = &self.progress {
+                    p.table_done(&fqn);
+                }
+            }
+        }
+    }
+
+    async fn mark_deleted(&mut self, listing: &SchemaListing) {
+        let Some(policy) = self.settings.delete.clone() else { return };
+        let existing = match self.sink.live_tables(&listing.schema_fqn).await {
+            Ok(Some(existing)) => existing,
+            Ok(None) => return,
+            Err(e) => {
+                self.status.sink.failures.push(Failure::new(
+                    &listing.schema_fqn,
+                    format!("could not list catalog tables, none marked deleted: {e}"),
+                ));
+                return;
+            }
+        };
+        match plan_deletions(&existing, listing, &policy) {
+            DeletionPlan::Refused(reason) => {
+                tracing::warn!("{reason}");
+                self.status.sink.warnings.push(Reason { name: listing.schema_fqn.clone(), reason });
+            }
+            DeletionPlan::Delete(fqns) => {
+                for fqn in fqns {
+                    match self.sink.soft_delete_table(&fqn).await {
+                        Ok(()) => {
+                            tracing::info!(table = %fqn, "marked deleted: no longer in the source");
+                            self.status.deleted.push(fqn);
+                        }
+                        Err(e) => self.status.sink.failures.push(Failure::new(fqn, format!("mark deleted failed: {e}"))),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fails when a step has failures and its success rate is under the threshold,
+    /// or, with `raise_warnings`, when a step has warnings.
+    pub fn raise_from_status(&self, raise_warnings: bool) -> Result<(), WorkflowError> {
+        for step in [&self.status.source, &self.status.sink] {
+            if !step.failures.is_empty() && step.success_rate() < f64::from(self.settings.success_threshold) {
+                return Err(WorkflowError::Threshold { step: step.name.clone(), summary: summary(step) });
+            }
+            if raise_warnings && !step.warnings.is_empty() {
+                return Err(WorkflowError::Warnings { step: step.name.clone(), summary: summary(step) });
+            }
+        }
+        Ok(())
+    }
+
+    /// 0 when `raise_from_status` passes (or `raiseOnError` is off), 1 otherwise.
+    pub fn result_status(&self) -> i32 {
+        let failed = self.status.cancelled || (self.settings.raise_on_error && self.raise_from_status(false).is_err());
+        i32::from(failed)
+    }
+
+    /// The summary as text.
+    pub fn print_status(&self) -> String {
+        self.status.render()
+    }
+
+    /// Closes the sink; idempotent.
+    pub async fn stop(&mut self) -> Result<(), WorkflowError> {
+        if self.stopped {
+            return Ok(());
+        }
+        self.stopped = true;
+        self.sink.close().await.map_err(|e| WorkflowError::Sink(e.to_string()))
+    }
+}
+
+fn summary(step: &StepStatus) -> String {
+    format!(
+        "[{} records, {} updated records, {} unchanged, {} warnings, {} errors, {} filtered]",
+        step.records.len(),
+        step.updated_records.len(),
+        step.unchanged,
+        step.warnings.len(),
+        step.failures.len(),
+        step.filtered.len()
+    )
+}

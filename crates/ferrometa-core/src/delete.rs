@@ -110,4 +110,23 @@ mod tests {
             "svc.default.default.d".into()
         ]));
     }
+
+    #[test]
+    fn never_deletes_a_table_the_filter_excludes() {
+        let filter = FilterPattern::new(Vec::<String>::new(), vec!["^keep_".to_string()]).unwrap();
+        let by_name = DeletePolicy { table_filter: Some(filter), ..policy() };
+        let existing = tables(&["a", "b", "keep_me", "gone"]);
+        let plan = plan_deletions(&existing, &listing(&["a", "b"], true), &by_name);
+        assert_eq!(plan, DeletionPlan::Delete(vec!["svc.default.default.gone".into()]));
+    }
+
+    #[test]
+    fn fqn_filtering_tests_the_fqn() {
+        let filter = FilterPattern::new(vec!["svc\\.default\\.default\\.a".to_string()], Vec::<String>::new()).unwrap();
+        let by_fqn = DeletePolicy { table_filter: Some(filter), use_fqn_for_filtering: true, ..policy() };
+        let existing = tables(&["a", "b", "c", "d", "e"]);
+        // `b`..`e` are outside the include filter, so only `a`'s absence can delete it.
+        let plan = plan_deletions(&existing, &listing(&["b"], true), &by_fqn);
+        assert_eq!(plan, DeletionPlan::Delete(vec!["svc.default.default.a".into()]));
+    }
 }

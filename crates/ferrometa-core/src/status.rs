@@ -200,7 +200,7 @@ mod tests {
         s.source.failures.push(Failure::new("orders", "access denied"));
         let text = s.render();
         assert!(text.contains("| DynamoDB | orders      | access denied |"), "{text}");
-        assert!(text.contains("Success %: 50"), "{text}");
+        assert!(text.contains("Success %: 0\n"), "{text}");
         assert!(text.contains("Workflow finished with failures"));
     }
 }

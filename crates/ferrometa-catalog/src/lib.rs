@@ -1,1 +1,70 @@
-//! Embedded SQLite catalog of OpenMetadata-shaped entities, and its sink
+//! Embedded SQLite catalog of OpenMetadata-shaped entities, and its sink.
+//!
+//! [`Catalog`] stores services, databases, schemas and tables as the JSON entities an
+//! OpenMetadata server would return, with OpenMetadata's create-or-update semantics: version
+//! numbers, change descriptions, a full snapshot of every previous version, soft delete and
+//! restore. Writes whose content hash matches the stored one are skipped without touching
+//! the file. [`CatalogSink`] puts the store behind the workflow's `Sink` trait, and the read
+//! API ([`Catalog::list`], [`Catalog::get_by_fqn`], [`Catalog::versions`], …) serves the CLI
+//! and a REST server.
+//!
+//! The file is opened in WAL mode, so readers in other processes keep working while a run
+//! writes.
+
+mod entity;
+mod query;
+mod sink;
+mod store;
+mod version;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use query::{Cursor, Filters, Include, Page, TypeStats};
+pub use sink::CatalogSink;
+pub use store::Catalog;
+
+/// Everything that can go wrong in the catalog.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("cannot open catalog {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("catalog {path} has schema version {found}, newer than this build knows ({known})")]
+    NewerSchema {
+        path: PathBuf,
+        found: usize,
+        known: usize,
+    },
+    #[error("catalog database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot write {entity_type} {fqn}: its parent {parent} is missing or deleted")]
+    MissingParent {
+        entity_type: &'static str,
+        fqn: String,
+        parent: String,
+    },
+    #[error("{entity_type} {fqn} is not in the catalog")]
+    NotFound {
+        entity_type: &'static str,
+        fqn: String,
+    },
+    #[error("stored json of entity {id} is invalid: {source}")]
+    CorruptEntity {
+        id: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The batch's transaction failed as a whole, so none of its entities was written.
+    #[error("batch not written: {0}")]
+    Batch(Arc<CatalogError>),
+    #[error("catalog worker failed: {0}")]
+    Worker(String),
+    #[error("the catalog sink is closed")]
+    Closed,
+}
+
+pub type Result<T, E = CatalogError> = std::result::Result<T, E>;

@@ -225,10 +225,8 @@ impl Workflow {
                     self.status.sink.failures.push(Failure::new(fqn.clone(), format!("write failed: {e}")));
                 }
             }
-            if entity.entity_type() == EntityType::Table {
-                if let Some(p) = &self.progress {
-                    p.table_done(&fqn);
-                }
+            if let (EntityType::Table, Some(p)) = (entity.entity_type(), &self.progress) {
+                p.table_done(&fqn);
             }
         }
     }

@@ -1,0 +1,217 @@
+//! The stored shape of entities: OpenMetadata's response entities, built from `Create*`
+//! requests.
+//!
+//! An entity's JSON is what an OpenMetadata server returns for it, minus `href` (which
+//! depends on the server's address): the bookkeeping fields the store maintains (`id`,
+//! `version`, `updatedAt`, `updatedBy`, `deleted`, `changeDescription`), then the request's
+//! fields, with the request's parent FQN string replaced by `EntityReference`s to every
+//! ancestor, the service's `serviceType`, and a `fullyQualifiedName` on every column.
+
+use ferrometa_model::fqn::quote_name;
+use ferrometa_model::{Column, CreateEntity, EntityType};
+use serde_json::{Map, Value, json};
+
+use crate::version::Version;
+
+/// `updatedBy` of every version this store writes.
+pub(crate) const UPDATED_BY: &str = "ferrometa";
+
+/// Fields the store maintains; everything else is content, compared between versions.
+const BOOKKEEPING: [&str; 6] = [
+    "id",
+    "version",
+    "updatedAt",
+    "updatedBy",
+    "deleted",
+    "changeDescription",
+];
+
+/// The bookkeeping fields of one version.
+pub(crate) struct Header<'a> {
+    pub id: &'a str,
+    pub version: Version,
+    pub updated_at: i64,
+    pub deleted: bool,
+    pub change_description: Option<Value>,
+}
+
+/// The parent's entity type and the field naming it, in a request and in the stored entity.
+pub(crate) fn parent_link(entity_type: EntityType) -> Option<(EntityType, &'static str)> {
+    match entity_type {
+        EntityType::DatabaseService => None,
+        EntityType::Database => Some((EntityType::DatabaseService, "service")),
+        EntityType::DatabaseSchema => Some((EntityType::Database, "database")),
+        EntityType::Table => Some((EntityType::DatabaseSchema, "databaseSchema")),
+    }
+}
+
+/// The stored content of `request`, given its parent's stored JSON.
+pub(crate) fn content(request: &CreateEntity, parent: Option<&Value>) -> Map<String, Value> {
+    let fqn = request.fqn();
+    let request_json = match request {
+        CreateEntity::Table(table) => {
+            let mut table = table.clone();
+            assign_column_fqns(&mut table.columns, &fqn);
+            serde_json::to_value(table)
+        }
+        other => serde_json::to_value(other),
+    };
+    let Ok(Value::Object(fields)) = request_json else {
+        unreachable!("requests serialize to objects")
+    };
+
+    let mut content = Map::new();
+    content.insert("fullyQualifiedName".into(), fqn.into());
+    let mut parent_field = None;
+    if let (Some((parent_type, field)), Some(parent)) = (parent_link(request.entity_type()), parent)
+    {
+        // Children inherit the service type and their parent's references to its ancestors.
+        for key in ["serviceType", "service", "database"] {
+            if let Some(value) = parent.get(key) {
+                content.insert(key.into(), value.clone());
+            }
+        }
+        content.insert(field.into(), reference(parent_type, parent));
+        parent_field = Some(field);
+    }
+    // The request names its parent by FQN; the reference above takes that field's place.
+    content.extend(
+        fields
+            .into_iter()
+            .filter(|(key, _)| Some(key.as_str()) != parent_field),
+    );
+    content
+}
+
+/// The whole stored entity: bookkeeping and identity fields first, then the content.
+pub(crate) fn assemble(header: Header<'_>, mut content: Map<String, Value>) -> Value {
+    let mut entity = Map::new();
+    entity.insert("id".into(), header.id.into());
+    for key in ["name", "displayName", "fullyQualifiedName", "description"] {
+        if let Some(value) = content.shift_remove(key) {
+            entity.insert(key.into(), value);
+        }
+    }
+    entity.insert("version".into(), json!(header.version));
+    entity.insert("updatedAt".into(), header.updated_at.into());
+    entity.insert("updatedBy".into(), UPDATED_BY.into());
+    entity.insert("deleted".into(), header.deleted.into());
+    if let Some(description) = header.change_description {
+        entity.insert("changeDescription".into(), description);
+    }
+    entity.extend(content);
+    Value::Object(entity)
+}
+
+/// The content of a stored entity: everything but the bookkeeping fields.
+pub(crate) fn strip(entity: Value) -> Map<String, Value> {
+    let Value::Object(mut fields) = entity else {
+        return Map::new();
+    };
+    fields.retain(|key, _| !BOOKKEEPING.contains(&key.as_str()));
+    fields
+}
+
+/// An `EntityReference` to a stored entity.
+fn reference(entity_type: EntityType, entity: &Value) -> Value {
+    json!({
+        "id": entity["id"],
+        "type": entity_type.as_str(),
+        "name": entity["name"],
+        "fullyQualifiedName": entity["fullyQualifiedName"],
+    })
+}
+
+/// Sets each column's FQN to its parent's FQN plus its quoted name, recursively.
+fn assign_column_fqns(columns: &mut [Column], parent_fqn: &str) {
+    for column in columns {
+        let fqn = format!("{parent_fqn}.{}", quote_name(&column.name));
+        if let Some(children) = &mut column.children {
+            assign_column_fqns(children, &fqn);
+        }
+        column.fully_qualified_name = Some(fqn);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ferrometa_model::{CreateDatabaseService, CreateTable, DataType, TableType};
+
+    use super::*;
+
+    #[test]
+    fn service_is_stored_with_bookkeeping_first() {
+        let service = CreateEntity::DatabaseService(CreateDatabaseService {
+            name: "my.dyn".into(),
+            service_type: "DynamoDB".into(),
+            description: None,
+            connection: None,
+        });
+        let header = Header {
+            id: "i",
+            version: Version::INITIAL,
+            updated_at: 5,
+            deleted: false,
+            change_description: None,
+        };
+        let entity = assemble(header, content(&service, None));
+        assert_eq!(
+            serde_json::to_string(&entity).unwrap(),
+            r#"{"id":"i","name":"my.dyn","fullyQualifiedName":"\"my.dyn\"","version":0.1,"updatedAt":5,"updatedBy":"ferrometa","deleted":false,"serviceType":"DynamoDB"}"#
+        );
+        assert_eq!(
+            Value::Object(strip(entity)),
+            json!({"name": "my.dyn", "fullyQualifiedName": "\"my.dyn\"", "serviceType": "DynamoDB"})
+        );
+    }
+
+    #[test]
+    fn table_gets_references_and_column_fqns() {
+        let schema = json!({
+            "id": "s1", "name": "default", "fullyQualifiedName": "svc.default.default", "serviceType": "DynamoDB",
+            "service": {"id": "v1", "type": "databaseService", "name": "svc", "fullyQualifiedName": "svc"},
+            "database": {"id": "d1", "type": "database", "name": "default", "fullyQualifiedName": "svc.default"},
+        });
+        let mut nested = Column::new("a.b", DataType::Struct);
+        nested.children = Some(vec![Column::new("c", DataType::Int)]);
+        let table = CreateEntity::Table(Box::new(CreateTable {
+            name: "t".into(),
+            display_name: None,
+            description: None,
+            table_type: TableType::Regular,
+            columns: vec![nested],
+            table_constraints: None,
+            database_schema: "svc.default.default".into(),
+            source_url: None,
+            extension: None,
+            source_hash: Some("h".into()),
+        }));
+        let content = content(&table, Some(&schema));
+        let keys: Vec<&str> = content.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "fullyQualifiedName",
+                "serviceType",
+                "service",
+                "database",
+                "databaseSchema",
+                "name",
+                "tableType",
+                "columns",
+                "sourceHash"
+            ]
+        );
+        assert_eq!(content["databaseSchema"]["id"], "s1");
+        assert_eq!(content["databaseSchema"]["type"], "databaseSchema");
+        assert_eq!(content["database"]["id"], "d1");
+        assert_eq!(
+            content["columns"][0]["fullyQualifiedName"],
+            "svc.default.default.t.\"a.b\""
+        );
+        assert_eq!(
+            content["columns"][0]["children"][0]["fullyQualifiedName"],
+            "svc.default.default.t.\"a.b\".c"
+        );
+    }
+}

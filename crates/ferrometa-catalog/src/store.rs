@@ -1,0 +1,393 @@
+//! The [`Catalog`] store: one SQLite file holding every entity's current JSON and a
+//! snapshot of each of its previous versions.
+//!
+//! Writes follow OpenMetadata's PUT: an entity is found by type and FQN (deleted ones
+//! included); absent, it is created at version 0.1; present, it is compared with the stored
+//! version, and only a real change is written, with a new version number, a change
+//! description, and the old JSON kept in `entity_version`. An entity whose request hashes
+//! like the stored one is skipped before any comparison, and without any write, so a re-run
+//! over unchanged tables leaves the file untouched.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ferrometa_core::{TableRef, WriteOutcome};
+use ferrometa_model::{CreateEntity, EntityType};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde_json::{Map, Value};
+
+use crate::entity::{self, Header};
+use crate::version::{Change, Version};
+use crate::{CatalogError, Result};
+
+/// Schema migrations; `PRAGMA user_version` counts those applied.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE entity (
+        id             TEXT PRIMARY KEY,          -- uuid v4
+        entity_type    TEXT NOT NULL,             -- EntityReference.type: table, databaseSchema, ...
+        fqn            TEXT NOT NULL,
+        name           TEXT NOT NULL,
+        parent_id      TEXT REFERENCES entity(id),
+        version_tenths INTEGER NOT NULL,          -- version 1.2 is stored as 12
+        updated_at     INTEGER NOT NULL,          -- epoch milliseconds
+        updated_by     TEXT NOT NULL,
+        deleted        INTEGER NOT NULL DEFAULT 0,
+        source_hash    TEXT,                      -- content hash of the last request written
+        json           TEXT NOT NULL,             -- the entity as OpenMetadata returns it
+        UNIQUE (entity_type, fqn)
+    );
+    CREATE INDEX entity_parent ON entity(parent_id);
+    CREATE INDEX entity_listing ON entity(entity_type, name, id);
+    CREATE TABLE entity_version (
+        id             TEXT NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+        version_tenths INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL,
+        json           TEXT NOT NULL,
+        PRIMARY KEY (id, version_tenths)
+    ) WITHOUT ROWID;
+"];
+
+/// How long a write waits for another connection's write lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The embedded catalog.
+pub struct Catalog {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+/// The columns of an entity row that decide how a write proceeds.
+struct Row {
+    id: String,
+    version: Version,
+    deleted: bool,
+    source_hash: Option<String>,
+}
+
+impl Catalog {
+    /// Opens (creating if needed) the catalog at `path` and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Catalog> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn = Connection::open(&path)
+            .and_then(|conn| {
+                conn.busy_timeout(BUSY_TIMEOUT)?;
+                // WAL lets other processes read while a run writes; NORMAL stays durable
+                // across application crashes and only risks the last commits on power loss.
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                conn.pragma_update(None, "synchronous", "NORMAL")?;
+                conn.pragma_update(None, "foreign_keys", "ON")?;
+                Ok(conn)
+            })
+            .map_err(|source| CatalogError::Open {
+                path: path.clone(),
+                source,
+            })?;
+        migrate(&mut conn, &path)?;
+        tracing::debug!(path = %path.display(), "catalog opened");
+        Ok(Catalog { conn, path })
+    }
+
+    /// The file this catalog lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Creates or updates one entity in its own transaction.
+    pub fn upsert(&mut self, entity: &CreateEntity) -> Result<WriteOutcome> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let outcome = upsert(&tx, entity, now_ms())?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Creates or updates entities (parents first) in one transaction. An entity that fails
+    /// is rolled back alone and reported in its slot; the outer error means the transaction
+    /// as a whole failed and nothing was written.
+    pub fn upsert_batch(&mut self, entities: &[CreateEntity]) -> Result<Vec<Result<WriteOutcome>>> {
+        let now = now_ms();
+        // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait
+        // (busy timeout) instead of failing mid-batch. A batch that changes nothing still
+        // writes no page.
+        let mut tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut results = Vec::with_capacity(entities.len());
+        for entity in entities {
+            // A savepoint per entity: a failure rolls back that entity only.
+            let sp = tx.savepoint()?;
+            let outcome = upsert(&sp, entity, now);
+            if outcome.is_ok() {
+                sp.commit()?;
+            }
+            results.push(outcome);
+        }
+        tx.commit()?;
+        Ok(results)
+    }
+
+    /// Soft-deletes an entity and, first, its live descendants: each gets a new version
+    /// recording `deleted`. Deleting a deleted entity does nothing.
+    pub fn soft_delete(&mut self, entity_type: EntityType, fqn: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = find(&tx, entity_type, fqn)?.ok_or_else(|| CatalogError::NotFound {
+            entity_type: entity_type.as_str(),
+            fqn: fqn.to_string(),
+        })?;
+        if !row.deleted {
+            let now = now_ms();
+            set_children_deleted(&tx, &row.id, true, now)?;
+            set_deleted(&tx, &row, true, now)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The live tables of the schema `schema_fqn` (none when the schema is unknown).
+    pub fn live_tables(&self, schema_fqn: &str) -> Result<Vec<TableRef>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.fqn, t.name FROM entity t JOIN entity s ON t.parent_id = s.id
+             WHERE s.entity_type = 'databaseSchema' AND s.fqn = ?1
+               AND t.entity_type = 'table' AND t.deleted = 0
+             ORDER BY t.name",
+        )?;
+        let tables = stmt
+            .query_map([schema_fqn], |r| {
+                Ok(TableRef {
+                    fqn: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(tables)
+    }
+
+    /// Closes the file, reporting what dropping the catalog would ignore.
+    pub fn close(self) -> Result<()> {
+        self.conn.close().map_err(|(_, e)| e.into())
+    }
+}
+
+/// Applies the migrations this file has not seen yet.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let applied = |conn: &Connection| -> Result<usize> {
+        let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > MIGRATIONS.len() {
+            return Err(CatalogError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                known: MIGRATIONS.len(),
+            });
+        }
+        Ok(version)
+    };
+    // Checked outside a transaction first so that opening an up-to-date file writes nothing.
+    if applied(conn)? == MIGRATIONS.len() {
+        return Ok(());
+    }
+    // Checked again under the write lock: another process may have migrated meanwhile.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied(&tx)?) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// PUT semantics for one entity, inside the caller's transaction.
+fn upsert(conn: &Connection, request: &CreateEntity, now: i64) -> Result<WriteOutcome> {
+    let entity_type = request.entity_type();
+    let fqn = request.fqn();
+    let hash = request.content_hash();
+    let existing = find(conn, entity_type, &fqn)?;
+    if let Some(row) = &existing
+        && !row.deleted
+        && row.source_hash.as_deref() == Some(hash.as_str())
+    {
+        return Ok(WriteOutcome::Unchanged);
+    }
+
+    let parent = find_parent(conn, request, &fqn)?;
+    let content = entity::content(request, parent.as_ref().map(|(_, json)| json));
+
+    let Some(row) = existing else {
+        let id = uuid::Uuid::new_v4().to_string();
+        let header = Header {
+            id: &id,
+            version: Version::INITIAL,
+            updated_at: now,
+            deleted: false,
+            change_description: None,
+        };
+        let json = entity::assemble(header, content);
+        conn.prepare_cached(
+            "INSERT INTO entity (id, entity_type, fqn, name, parent_id, version_tenths, updated_at, updated_by, deleted, source_hash, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)",
+        )?
+        .execute(params![
+            id,
+            entity_type.as_str(),
+            fqn,
+            request.name(),
+            parent.as_ref().map(|(id, _)| id),
+            Version::INITIAL.0,
+            now,
+            entity::UPDATED_BY,
+            hash,
+            json.to_string(),
+        ])?;
+        return Ok(WriteOutcome::Created);
+    };
+
+    let mut change = Change::between(&entity::strip(load_json(conn, &row.id)?), &content);
+    if row.deleted {
+        // A PUT restores a soft-deleted entity, and its descendants with it (`restoreEntity`).
+        set_children_deleted(conn, &row.id, false, now)?;
+        change.record_deleted(false);
+    }
+    if change.is_empty() {
+        // Same content under a different hash (e.g. a request field the entity does not
+        // keep): remember the hash so the next run skips early, without a new version.
+        conn.prepare_cached("UPDATE entity SET source_hash = ?2 WHERE id = ?1")?
+            .execute(params![row.id, hash])?;
+        return Ok(WriteOutcome::Unchanged);
+    }
+    write_version(conn, &row, content, false, &change, Some(&hash), now)?;
+    Ok(WriteOutcome::Updated)
+}
+
+/// Stores a new version of `row`: the old JSON goes to `entity_version`.
+fn write_version(
+    conn: &Connection,
+    row: &Row,
+    content: Map<String, Value>,
+    deleted: bool,
+    change: &Change,
+    source_hash: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    let version = change.next_version(row.version);
+    let header = Header {
+        id: &row.id,
+        version,
+        updated_at: now,
+        deleted,
+        change_description: Some(change.description(row.version)),
+    };
+    let json = entity::assemble(header, content);
+    conn.prepare_cached(
+        "INSERT INTO entity_version (id, version_tenths, updated_at, json)
+         SELECT id, version_tenths, updated_at, json FROM entity WHERE id = ?1",
+    )?
+    .execute([&row.id])?;
+    conn.prepare_cached(
+        "UPDATE entity SET version_tenths = ?2, updated_at = ?3, updated_by = ?4, deleted = ?5, source_hash = ?6, json = ?7
+         WHERE id = ?1",
+    )?
+    .execute(params![row.id, version.0, now, entity::UPDATED_BY, deleted, source_hash, json.to_string()])?;
+    Ok(())
+}
+
+/// Soft-deletes (or restores) one entity as a new version recording the flag.
+fn set_deleted(conn: &Connection, row: &Row, deleted: bool, now: i64) -> Result<()> {
+    let mut change = Change::default();
+    change.record_deleted(deleted);
+    let content = entity::strip(load_json(conn, &row.id)?);
+    write_version(
+        conn,
+        row,
+        content,
+        deleted,
+        &change,
+        row.source_hash.as_deref(),
+        now,
+    )
+}
+
+/// Applies `deleted` to every descendant of `parent_id` not already in that state.
+fn set_children_deleted(conn: &Connection, parent_id: &str, deleted: bool, now: i64) -> Result<()> {
+    let children: Vec<Row> = conn
+        .prepare_cached(
+            "SELECT id, version_tenths, deleted, source_hash FROM entity WHERE parent_id = ?1 AND deleted = ?2",
+        )?
+        .query_map(params![parent_id, !deleted], read_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    for child in &children {
+        set_children_deleted(conn, &child.id, deleted, now)?;
+        set_deleted(conn, child, deleted, now)?;
+    }
+    Ok(())
+}
+
+/// The row of an entity, deleted or not.
+fn find(conn: &Connection, entity_type: EntityType, fqn: &str) -> Result<Option<Row>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, version_tenths, deleted, source_hash FROM entity WHERE entity_type = ?1 AND fqn = ?2",
+        )?
+        .query_row([entity_type.as_str(), fqn], read_row)
+        .optional()?;
+    Ok(row)
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get(0)?,
+        version: Version(r.get(1)?),
+        deleted: r.get(2)?,
+        source_hash: r.get(3)?,
+    })
+}
+
+/// The id and JSON of the live parent a request names; an error when there is none.
+fn find_parent(
+    conn: &Connection,
+    request: &CreateEntity,
+    fqn: &str,
+) -> Result<Option<(String, Value)>> {
+    let entity_type = request.entity_type();
+    let (Some((parent_type, _)), Some(parent_fqn)) =
+        (entity::parent_link(entity_type), request.parent_fqn())
+    else {
+        return Ok(None);
+    };
+    let found: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT id, json FROM entity WHERE entity_type = ?1 AND fqn = ?2 AND deleted = 0",
+        )?
+        .query_row([parent_type.as_str(), &parent_fqn], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (id, text) = found.ok_or_else(|| CatalogError::MissingParent {
+        entity_type: entity_type.as_str(),
+        fqn: fqn.to_string(),
+        parent: parent_fqn,
+    })?;
+    let json = parse(&id, &text)?;
+    Ok(Some((id, json)))
+}
+
+fn load_json(conn: &Connection, id: &str) -> Result<Value> {
+    let text: String = conn
+        .prepare_cached("SELECT json FROM entity WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    parse(id, &text)
+}
+
+pub(crate) fn parse(id: &str, text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|source| CatalogError::CorruptEntity {
+        id: id.to_string(),
+        source,
+    })
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the catalog on real SQLite files.
+
+mod fixtures;
+mod query;
+mod sink;
+mod store;

@@ -1,1 +1,234 @@
-pub struct CatalogArgs;
+//! `catalog`: reads the embedded catalog — lists with filters, one table's columns as a
+//! tree (types, presence, keys), its version history; `--json` on each.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use ferrometa_catalog::Catalog;
+use ferrometa_catalog::{Filters, Include};
+use ferrometa_model::EntityType;
+use serde_json::Value;
+
+#[derive(Args)]
+pub struct CatalogArgs {
+    /// The catalog file.
+    #[arg(long, value_name = "FILE", default_value = "ferrometa.db", global = true)]
+    catalog: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: CatalogCommand,
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// List tables (or other entities).
+    List(ListArgs),
+    /// Show one table: columns as a tree with types, presence and keys.
+    Show {
+        /// Fully qualified name, e.g. `my_service.default.default.orders`.
+        fqn: String,
+    },
+    /// Show the version history of one table.
+    History {
+        /// Fully qualified name of the table.
+        fqn: String,
+    },
+    /// Count entities per type.
+    Stats,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    /// Entity type: table, databaseSchema, database or databaseService.
+    #[arg(long = "type", default_value = "table", value_parser = parse_type)]
+    entity_type: EntityType,
+    /// Only entities of this service.
+    #[arg(long)]
+    service: Option<String>,
+    /// Only entities below this database FQN.
+    #[arg(long)]
+    database: Option<String>,
+    /// Only tables of this schema FQN.
+    #[arg(long)]
+    schema: Option<String>,
+    /// Name filter: a glob (`ord*`) or a case-insensitive substring.
+    #[arg(long)]
+    name: Option<String>,
+    /// Also list entities marked deleted.
+    #[arg(long)]
+    deleted: bool,
+    /// At most this many entities.
+    #[arg(long, default_value_t = 1000)]
+    limit: usize,
+}
+
+fn parse_type(s: &str) -> Result<EntityType, String> {
+    serde_json::from_value(Value::String(s.to_string()))
+        .map_err(|_| format!("unknown entity type `{s}`: known types are table, databaseSchema, database, databaseService"))
+}
+
+fn open(path: &Path) -> anyhow::Result<Catalog> {
+    if !path.exists() {
+        bail!("no catalog at {}: run `ferrometa ingest` first, or pass --catalog FILE", path.display());
+    }
+    Catalog::open(path).with_context(|| format!("could not open the catalog {}", path.display()))
+}
+
+pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
+    let catalog = open(&args.catalog)?;
+    match args.command {
+        CatalogCommand::List(list) => {
+            let filters = Filters {
+                service: list.service,
+                database: list.database,
+                schema: list.schema,
+                name_pattern: list.name,
+                include: if list.deleted { Include::All } else { Include::NonDeleted },
+            };
+            let page = catalog.list(list.entity_type, &filters, list.limit, None)?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&page)?);
+            } else {
+                for entity in &page.data {
+                    println!("{}", list_line(entity));
+                }
+                println!("({} of {} shown)", page.data.len(), page.total);
+            }
+        }
+        CatalogCommand::Show { fqn } => {
+            let table = get_table(&catalog, &fqn)?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&table)?);
+            } else {
+                print!("{}", render_table(&table));
+            }
+        }
+        CatalogCommand::History { fqn } => {
+            let table = get_table(&catalog, &fqn)?;
+            let id = table["id"].as_str().unwrap_or_default();
+            let versions = catalog.versions(id)?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&versions)?);
+            } else {
+                for v in &versions {
+                    println!("{}", history_line(v));
+                }
+            }
+        }
+        CatalogCommand::Stats => {
+            let stats = catalog.stats()?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                for s in &stats {
+                    println!("{:<16} {:>6} live {:>6} deleted", s.entity_type.as_str(), s.live, s.deleted);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn get_table(catalog: &Catalog, fqn: &str) -> anyhow::Result<Value> {
+    catalog
+        .get_by_fqn(EntityType::Table, fqn, Include::All)?
+        .with_context(|| format!("no table `{fqn}` in the catalog (list them with `ferrometa catalog list`)"))
+}
+
+fn list_line(entity: &Value) -> String {
+    let fqn = entity["fullyQualifiedName"].as_str().unwrap_or_default();
+    let version = &entity["version"];
+    let columns = entity["columns"].as_array().map(|c| format!("  {} columns", c.len())).unwrap_or_default();
+    let deleted = if entity["deleted"].as_bool() == Some(true) { "  (deleted)" } else { "" };
+    format!("{fqn}  v{version}{columns}{deleted}")
+}
+
+fn history_line(version: &Value) -> String {
+    let change = &version["changeDescription"];
+    let names = |key: &str| -> Vec<String> {
+        change[key].as_array().into_iter().flatten().filter_map(|f| f["name"].as_str().map(str::to_string)).collect()
+    };
+    let mut parts = Vec::new();
+    for (label, key) in [("added", "fieldsAdded"), ("updated", "fieldsUpdated"), ("deleted", "fieldsDeleted")] {
+        let n = names(key);
+        if !n.is_empty() {
+            parts.push(format!("{label}: {}", n.join(", ")));
+        }
+    }
+    let what = if parts.is_empty() { "created".to_string() } else { parts.join("; ") };
+    format!("v{}  updatedAt {}  {what}", version["version"], version["updatedAt"])
+}
+
+/// One table as text: header, key and index summary, then the column tree.
+pub fn render_table(table: &Value) -> String {
+    let mut out = String::new();
+    let fqn = table["fullyQualifiedName"].as_str().unwrap_or_default();
+    out.push_str(&format!("{fqn}  v{}", table["version"]));
+    if table["deleted"].as_bool() == Some(true) {
+        out.push_str("  (deleted)");
+    }
+    out.push('\n');
+    for c in table["tableConstraints"].as_array().into_iter().flatten() {
+        let cols: Vec<_> = c["columns"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        out.push_str(&format!("  {} ({})\n", c["constraintType"].as_str().unwrap_or_default(), cols.join(", ")));
+    }
+    let dynamo = &table["extension"]["dynamodb"];
+    for (label, key) in [("GSI", "globalSecondaryIndexes"), ("LSI", "localSecondaryIndexes")] {
+        for index in dynamo[key].as_array().into_iter().flatten() {
+            let keys: Vec<_> = index["keySchema"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|k| format!("{} {}", k["attributeName"].as_str().unwrap_or_default(), k["keyType"].as_str().unwrap_or_default()))
+                .collect();
+            let name = index["indexName"].as_str().or(index["name"].as_str()).unwrap_or_default();
+            out.push_str(&format!("  {label} {name} ({})\n", keys.join(", ")));
+        }
+    }
+    if let Some(ttl) = dynamo["ttl"]["attributeName"].as_str() {
+        out.push_str(&format!("  TTL {ttl}\n"));
+    }
+    let columns = table["columns"].as_array().cloned().unwrap_or_default();
+    render_columns(&columns, "  ", &mut out);
+    out
+}
+
+fn render_columns(columns: &[Value], indent: &str, out: &mut String) {
+    for (i, column) in columns.iter().enumerate() {
+        let last = i + 1 == columns.len();
+        let branch = if last { "└─ " } else { "├─ " };
+        let name = column["displayName"].as_str().or(column["name"].as_str()).unwrap_or_default();
+        let ty = column["dataTypeDisplay"].as_str().or(column["dataType"].as_str()).unwrap_or_default();
+        let key = column["constraint"].as_str().map(|c| format!("  [{c}]")).unwrap_or_default();
+        let note = column["description"].as_str().map(|d| format!("  — {d}")).unwrap_or_default();
+        out.push_str(&format!("{indent}{branch}{name}: {ty}{key}{note}\n"));
+        if let Some(children) = column["children"].as_array() {
+            let deeper = format!("{indent}{}", if last { "   " } else { "│  " });
+            render_columns(children, &deeper, out);
+        }
+    }
+}
+
+/// What the demo shows after its run: counts, every table, and the richest table's tree.
+pub fn print_overview(path: &Path) -> anyhow::Result<()> {
+    let catalog = open(path)?;
+    println!("Catalog {}:", path.display());
+    for s in catalog.stats()? {
+        println!("  {:<16} {:>4}", s.entity_type.as_str(), s.live);
+    }
+    let page = catalog.list(EntityType::Table, &Filters::default(), 1000, None)?;
+    println!("\nTables:");
+    for t in &page.data {
+        println!("  {}", list_line(t));
+    }
+    let richest = page.data.iter().max_by_key(|t| t["columns"].as_array().map_or(0, Vec::len));
+    if let Some(table) = richest {
+        println!();
+        print!("{}", render_table(table));
+    }
+    Ok(())
+}

@@ -1,1 +1,47 @@
-//! Recipe (workflow YAML/JSON) parsing, validation, filters and JSON Schema
+//! Recipes: the workflow YAML/JSON files of OpenMetadata's Python ingestion (`metadata ingest
+//! -c recipe.yaml`), read for a DynamoDB metadata workflow.
+//!
+//! A recipe written for upstream loads unchanged. Loading is stricter than upstream where
+//! upstream is silently wrong: an unset `${VAR}` is an error, unknown keys are rejected with a
+//! "did you mean" hint, filter patterns are compiled up front, and every error names the file,
+//! line, column and field path without echoing secrets.
+//!
+//! Modules:
+//! * `load`: file formats, environment expansion and parsing entry points;
+//! * `env`: `$VAR` expansion of the raw text;
+//! * `recipe`: the recipe structs (source, DynamoDB connection, pipeline settings, workflow);
+//! * `server`: the OpenMetadata server connection;
+//! * `sink`: the `sink` section;
+//! * `filter`: filter patterns with Python `re.match` semantics;
+//! * `secret`: masked strings;
+//! * `validate`: per-field checks run during deserialization;
+//! * `error`: [`ConfigError`].
+
+mod env;
+mod error;
+mod filter;
+mod load;
+mod recipe;
+mod secret;
+mod server;
+mod sink;
+mod validate;
+
+pub use error::ConfigError;
+pub use filter::{FilterPattern, filtered_out};
+pub use load::{Format, from_json_value, load_file, load_str, load_str_with_env};
+pub use recipe::{
+    AwsConfig, DatabaseMetadataConfig, DatabaseMetadataType, DynamoDbConnection, DynamoDbType,
+    IncrementalConfig, LogLevel, Recipe, ServiceConnection, SourceConfig, SourceSection,
+    WorkflowConfig,
+};
+pub use secret::Secret;
+pub use server::{
+    AuthProvider, OpenMetadataServerConfig, OpenMetadataType, SecurityConfig, SslConfig, VerifySsl,
+};
+pub use sink::{CatalogSinkConfig, FileSinkConfig, MetadataRestSinkConfig, SinkConfig};
+
+/// The JSON Schema of [`Recipe`], generated from the structs and their documentation.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Recipe)).expect("a JSON Schema serializes to JSON")
+}

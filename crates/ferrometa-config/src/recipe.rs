@@ -1,0 +1,381 @@
+//! The recipe structs: the shape of OpenMetadata's `OpenMetadataWorkflowConfig` for a DynamoDB
+//! metadata workflow, with upstream key names and defaults, plus the ferrometa extensions
+//! (marked as such). The doc comments are the field descriptions of the JSON Schema.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::filter::FilterPattern;
+use crate::secret::Secret;
+use crate::server::OpenMetadataServerConfig;
+use crate::sink::SinkConfig;
+use crate::validate;
+
+/// A metadata ingestion workflow: the YAML or JSON file given to `metadata ingest -c`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Recipe {
+    /// Where metadata comes from: the DynamoDB source and its connection.
+    pub source: SourceSection,
+    /// Where metadata goes: `{type, config}`. Absent means the embedded catalog (`type: catalog`).
+    #[serde(default)]
+    pub sink: Option<SinkConfig>,
+    /// Logging, failure handling and the OpenMetadata server connection.
+    #[serde(default)]
+    pub workflow_config: WorkflowConfig,
+    /// Fully qualified name of the OpenMetadata ingestion pipeline this run reports its status to.
+    #[serde(rename = "ingestionPipelineFQN", default)]
+    pub ingestion_pipeline_fqn: Option<String>,
+    /// Identifier (a UUID) of this run; a random one is used when absent.
+    #[serde(default, deserialize_with = "validate::uuid")]
+    pub pipeline_run_id: Option<String>,
+}
+
+impl Recipe {
+    /// The sink to write to: the `sink` section, or the embedded catalog when there is none.
+    pub fn sink_config(&self) -> SinkConfig {
+        self.sink.clone().unwrap_or_default()
+    }
+}
+
+/// The `source` section.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceSection {
+    /// Source type: `dynamodb` (in any case).
+    #[serde(deserialize_with = "validate::source_type")]
+    pub r#type: String,
+    /// Name of the database service in OpenMetadata, e.g. `local_dynamodb`.
+    #[serde(deserialize_with = "validate::non_empty")]
+    pub service_name: String,
+    /// How to reach DynamoDB. Required: unlike upstream, ferrometa does not fetch the
+    /// connection of an existing service from the OpenMetadata server.
+    pub service_connection: ServiceConnection,
+    /// What to extract.
+    #[serde(default)]
+    pub source_config: SourceConfig,
+}
+
+/// `source.serviceConnection`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceConnection {
+    /// The DynamoDB connection.
+    pub config: DynamoDbConnection,
+}
+
+/// The DynamoDB connection (`dynamoDBConnection.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DynamoDbConnection {
+    /// Service type: `DynamoDB`.
+    #[serde(default)]
+    pub r#type: Option<DynamoDbType>,
+    /// AWS credentials, region and endpoint.
+    pub aws_config: AwsConfig,
+    /// Name of the database in OpenMetadata; blank means `default`. The key `database`, used by
+    /// OpenMetadata's documentation examples, is accepted as well.
+    #[serde(default, alias = "database")]
+    pub database_name: Option<String>,
+    /// Extra connection options (key-value pairs). Accepted for compatibility; unused by DynamoDB.
+    #[serde(default)]
+    pub connection_options: Option<BTreeMap<String, String>>,
+    /// Extra connection arguments. Accepted for compatibility; unused by DynamoDB.
+    #[serde(default)]
+    pub connection_arguments: Option<Map<String, Value>>,
+    /// Default schema filter shown by the OpenMetadata UI. Accepted for compatibility; the
+    /// workflow uses `sourceConfig.config.schemaFilterPattern`.
+    #[serde(default)]
+    pub schema_filter_pattern: Option<FilterPattern>,
+    /// Default table filter shown by the OpenMetadata UI. Accepted for compatibility; the
+    /// workflow uses `sourceConfig.config.tableFilterPattern`.
+    #[serde(default)]
+    pub table_filter_pattern: Option<FilterPattern>,
+    /// Default database filter shown by the OpenMetadata UI. Accepted for compatibility; unused.
+    #[serde(default)]
+    pub database_filter_pattern: Option<FilterPattern>,
+    /// Whether the connection supports metadata extraction (informational).
+    #[serde(default)]
+    pub supports_metadata_extraction: Option<bool>,
+    /// Whether the connection supports the profiler (informational).
+    #[serde(default)]
+    pub supports_profiler: Option<bool>,
+}
+
+impl DynamoDbConnection {
+    /// The database name to use: `databaseName`, or `default` when it is absent or empty.
+    pub fn database_name(&self) -> &str {
+        self.database_name
+            .as_deref()
+            .filter(|name| !name.is_empty())
+            .unwrap_or("default")
+    }
+}
+
+/// The only DynamoDB service type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum DynamoDbType {
+    /// Amazon DynamoDB.
+    #[default]
+    #[serde(rename = "DynamoDB")]
+    DynamoDb,
+}
+
+/// AWS credentials and endpoint (`awsCredentials.json`). Credentials left out are taken from
+/// the usual AWS sources (environment, profile, instance role).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AwsConfig {
+    /// AWS access key id.
+    #[serde(default)]
+    pub aws_access_key_id: Option<String>,
+    /// AWS secret access key.
+    #[serde(default)]
+    pub aws_secret_access_key: Option<Secret>,
+    /// AWS session token, for temporary credentials.
+    #[serde(default)]
+    pub aws_session_token: Option<Secret>,
+    /// AWS region, e.g. `us-east-1`.
+    #[serde(deserialize_with = "validate::region")]
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub aws_region: String,
+    /// Endpoint URL overriding the regional one, e.g. `http://localhost:8000` for DynamoDB Local.
+    #[serde(
+        rename = "endPointURL",
+        default,
+        deserialize_with = "validate::optional_http_url"
+    )]
+    pub end_point_url: Option<String>,
+    /// Named profile of the shared AWS config and credentials files.
+    #[serde(default)]
+    pub profile_name: Option<String>,
+    /// ARN of a role to assume with the credentials above.
+    #[serde(default)]
+    pub assume_role_arn: Option<String>,
+    /// Session name used when assuming `assumeRoleArn`.
+    #[serde(default = "default_session_name")]
+    pub assume_role_session_name: String,
+    /// Source identity set when assuming `assumeRoleArn`.
+    #[serde(default)]
+    pub assume_role_source_identity: Option<String>,
+    /// External id required by the trust policy of `assumeRoleArn` (ferrometa extension).
+    #[serde(default)]
+    pub assume_role_external_id: Option<String>,
+}
+
+fn default_session_name() -> String {
+    "OpenMetadataSession".to_string()
+}
+
+/// `source.sourceConfig`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceConfig {
+    /// The metadata pipeline settings.
+    #[serde(default)]
+    pub config: DatabaseMetadataConfig,
+}
+
+/// The metadata pipeline settings (`databaseServiceMetadataPipeline.json`) and the ferrometa
+/// extensions.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct DatabaseMetadataConfig {
+    /// Pipeline type: `DatabaseMetadata`.
+    pub r#type: DatabaseMetadataType,
+    /// Mark tables that no longer exist in DynamoDB as deleted in the catalog.
+    pub mark_deleted_tables: bool,
+    /// Mark stored procedures that no longer exist as deleted (DynamoDB has none).
+    pub mark_deleted_stored_procedures: bool,
+    /// Mark schemas that no longer exist as deleted.
+    pub mark_deleted_schemas: bool,
+    /// Mark databases that no longer exist as deleted.
+    pub mark_deleted_databases: bool,
+    /// Ingest tables. When false no table is listed at all.
+    pub include_tables: bool,
+    /// Ingest views (DynamoDB has none).
+    pub include_views: bool,
+    /// Ingest tags.
+    pub include_tags: bool,
+    /// Ingest owners.
+    pub include_owners: bool,
+    /// Ingest stored procedures (DynamoDB has none).
+    pub include_stored_procedures: bool,
+    /// Ingest DDL statements (not applicable to DynamoDB).
+    #[serde(rename = "includeDDL")]
+    pub include_ddl: bool,
+    /// Overwrite descriptions, tags and owners already set in the catalog instead of keeping them.
+    pub override_metadata: bool,
+    /// Days of query log to read (not applicable to DynamoDB).
+    pub query_log_duration: u32,
+    /// Seconds allowed for parsing one query (not applicable to DynamoDB).
+    pub query_parsing_timeout_limit: u32,
+    /// Match filter patterns against fully qualified names instead of plain names.
+    pub use_fqn_for_filtering: bool,
+    /// Filter on database names (ignored by DynamoDB, which has one database).
+    pub database_filter_pattern: Option<FilterPattern>,
+    /// Filter on schema names (DynamoDB has the one schema `default`).
+    pub schema_filter_pattern: Option<FilterPattern>,
+    /// Filter on table names.
+    pub table_filter_pattern: Option<FilterPattern>,
+    /// Threads for the schema level of the workflow (one schema: no effect).
+    pub threads: u32,
+    /// Incremental extraction settings (not supported by DynamoDB; accepted and ignored).
+    pub incremental: Option<IncrementalConfig>,
+    /// ferrometa extension: at most this many items are sampled per table to infer columns.
+    pub sample_items: u32,
+    /// ferrometa extension: at most this many bytes are sampled per table.
+    pub sample_bytes: u64,
+    /// ferrometa extension: parallel scan segments used to sample one table.
+    #[serde(deserialize_with = "validate::at_least_one")]
+    pub sample_segments: u32,
+    /// ferrometa extension: tables processed at the same time.
+    #[serde(deserialize_with = "validate::at_least_one")]
+    pub concurrency: u32,
+    /// ferrometa extension: refuse to mark more than this share (0 to 1) of a schema's tables
+    /// deleted in one run, which protects the catalog from a partial or failed listing.
+    #[serde(deserialize_with = "validate::share")]
+    pub mark_deleted_max_share: f64,
+    /// ferrometa extension: mark tables deleted even above `markDeletedMaxShare`.
+    pub mark_deleted_force: bool,
+    /// ferrometa extension: client-side limit of DynamoDB control-plane calls per second;
+    /// absent leaves the AWS SDK defaults.
+    #[serde(deserialize_with = "validate::positive_rate")]
+    pub requests_per_second: Option<f64>,
+    /// ferrometa extension: deepest nesting of maps and lists turned into child columns.
+    #[serde(deserialize_with = "validate::at_least_one")]
+    pub max_depth: u32,
+    /// ferrometa extension: most attributes (columns and children) inferred per table.
+    #[serde(deserialize_with = "validate::at_least_one")]
+    pub max_width: u32,
+}
+
+impl Default for DatabaseMetadataConfig {
+    fn default() -> Self {
+        DatabaseMetadataConfig {
+            r#type: DatabaseMetadataType::DatabaseMetadata,
+            mark_deleted_tables: true,
+            mark_deleted_stored_procedures: true,
+            mark_deleted_schemas: false,
+            mark_deleted_databases: false,
+            include_tables: true,
+            include_views: true,
+            include_tags: true,
+            include_owners: false,
+            include_stored_procedures: true,
+            include_ddl: false,
+            override_metadata: false,
+            query_log_duration: 1,
+            query_parsing_timeout_limit: 300,
+            use_fqn_for_filtering: false,
+            database_filter_pattern: None,
+            schema_filter_pattern: None,
+            table_filter_pattern: None,
+            threads: 1,
+            incremental: None,
+            sample_items: 1000,
+            sample_bytes: 4 * 1024 * 1024,
+            sample_segments: 4,
+            concurrency: 16,
+            mark_deleted_max_share: 0.5,
+            mark_deleted_force: false,
+            requests_per_second: None,
+            max_depth: 32,
+            max_width: 2000,
+        }
+    }
+}
+
+/// The only pipeline type of the metadata workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum DatabaseMetadataType {
+    /// Database metadata extraction.
+    #[default]
+    DatabaseMetadata,
+}
+
+/// Incremental extraction settings (upstream schema; not supported by DynamoDB).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IncrementalConfig {
+    /// Whether incremental extraction is on.
+    pub enabled: bool,
+    /// Days to look back for changes.
+    #[serde(default = "default_lookback_days")]
+    pub lookback_days: u32,
+    /// Days added to the look-back window as a safety margin.
+    #[serde(default = "default_safety_margin_days")]
+    pub safety_margin_days: u32,
+}
+
+fn default_lookback_days() -> u32 {
+    7
+}
+
+fn default_safety_margin_days() -> u32 {
+    1
+}
+
+/// The `workflowConfig` section.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct WorkflowConfig {
+    /// Log level of the run.
+    pub logger_level: LogLevel,
+    /// Exit with an error when the run reports failures or falls below `successThreshold`.
+    pub raise_on_error: bool,
+    /// Lowest success percentage (0 to 100) for the run to count as successful.
+    #[serde(deserialize_with = "validate::percentage")]
+    #[schemars(range(min = 0, max = 100))]
+    pub success_threshold: u8,
+    /// The OpenMetadata server. Required by the `metadata-rest` sink only.
+    pub open_metadata_server_config: Option<OpenMetadataServerConfig>,
+    /// Free-form settings of the workflow (accepted for compatibility; unused).
+    pub config: Option<Map<String, Value>>,
+}
+
+impl Default for WorkflowConfig {
+    fn default() -> Self {
+        WorkflowConfig {
+            logger_level: LogLevel::Info,
+            raise_on_error: true,
+            success_threshold: 90,
+            open_metadata_server_config: None,
+            config: None,
+        }
+    }
+}
+
+/// Log level names of the upstream schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum LogLevel {
+    /// Everything, including per-request detail.
+    #[serde(rename = "DEBUG")]
+    Debug,
+    /// Progress and results.
+    #[default]
+    #[serde(rename = "INFO")]
+    Info,
+    /// Problems that do not stop the run. `WARNING`, the spelling in OpenMetadata's
+    /// documentation comments, is accepted too.
+    #[serde(rename = "WARN", alias = "WARNING")]
+    Warn,
+    /// Failures only.
+    #[serde(rename = "ERROR")]
+    Error,
+}
+
+impl LogLevel {
+    /// The upstream name: `DEBUG`, `INFO`, `WARN` or `ERROR`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "DEBUG",
+            LogLevel::Info => "INFO",
+            LogLevel::Warn => "WARN",
+            LogLevel::Error => "ERROR",
+        }
+    }
+}

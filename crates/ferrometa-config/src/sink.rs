@@ -1,0 +1,256 @@
+//! The `sink` section, `{type, config}`, read into [`SinkConfig`] with the settings of the named
+//! sink. Hand-written because serde's tagged enums buffer the config, which loses the
+//! positions, field paths and YAML 1.1 booleans of the errors inside it.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::PathBuf;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::value::MapDeserializer;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::json_value_message;
+use crate::validate::unknown_type;
+
+/// The sink to write metadata to, by `type`.
+#[derive(Debug, Clone)]
+pub enum SinkConfig {
+    /// `catalog`: the embedded SQLite catalog (the default).
+    Catalog(CatalogSinkConfig),
+    /// `file`: one JSON record per line.
+    File(FileSinkConfig),
+    /// `metadata-rest`: an OpenMetadata server (`workflowConfig.openMetadataServerConfig`).
+    MetadataRest(MetadataRestSinkConfig),
+}
+
+impl SinkConfig {
+    /// The sink types, as written in `sink.type`.
+    pub const TYPES: [&str; 3] = ["catalog", "file", "metadata-rest"];
+
+    /// The `sink.type` of this sink.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            SinkConfig::Catalog(_) => "catalog",
+            SinkConfig::File(_) => "file",
+            SinkConfig::MetadataRest(_) => "metadata-rest",
+        }
+    }
+}
+
+impl Default for SinkConfig {
+    fn default() -> Self {
+        SinkConfig::Catalog(CatalogSinkConfig::default())
+    }
+}
+
+/// `catalog` sink settings.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct CatalogSinkConfig {
+    /// SQLite file of the catalog, created when missing (relative to the working directory).
+    pub path: PathBuf,
+}
+
+impl Default for CatalogSinkConfig {
+    fn default() -> Self {
+        CatalogSinkConfig {
+            path: PathBuf::from("ferrometa.db"),
+        }
+    }
+}
+
+/// `file` sink settings.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FileSinkConfig {
+    /// File to write, one JSON record per line.
+    pub filename: PathBuf,
+}
+
+/// `metadata-rest` sink settings (upstream `MetadataRestSinkConfig`, whose keys are snake_case).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetadataRestSinkConfig {
+    /// API endpoint overriding `openMetadataServerConfig.hostPort`.
+    pub api_endpoint: Option<String>,
+    /// Entities sent per bulk request.
+    pub bulk_sink_batch_size: u32,
+    /// Send requests from a background pipeline.
+    pub enable_async_pipeline: bool,
+    /// Workers of the background pipeline.
+    pub async_pipeline_workers: u32,
+    /// Overwrite metadata already set in OpenMetadata.
+    pub override_metadata: bool,
+}
+
+impl Default for MetadataRestSinkConfig {
+    fn default() -> Self {
+        MetadataRestSinkConfig {
+            api_endpoint: None,
+            bulk_sink_batch_size: 100,
+            enable_async_pipeline: true,
+            async_pipeline_workers: 2,
+            override_metadata: false,
+        }
+    }
+}
+
+const FIELDS: &[&str] = &["type", "config"];
+
+/// The `type` of a sink section.
+#[derive(Clone, Copy)]
+enum SinkType {
+    Catalog,
+    File,
+    MetadataRest,
+}
+
+impl<'de> Deserialize<'de> for SinkType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.to_ascii_lowercase().as_str() {
+            "catalog" => Ok(SinkType::Catalog),
+            "file" => Ok(SinkType::File),
+            "metadata-rest" => Ok(SinkType::MetadataRest),
+            _ => Err(de::Error::custom(unknown_type(
+                "sink",
+                &value,
+                &SinkConfig::TYPES,
+            ))),
+        }
+    }
+}
+
+impl SinkType {
+    /// Reads the settings of this sink type; `null` or absent settings mean `{}`.
+    fn read<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<SinkConfig, D::Error> {
+        fn settings<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            match Option::<T>::deserialize(deserializer)? {
+                Some(config) => Ok(config),
+                None => empty(),
+            }
+        }
+        Ok(match self {
+            SinkType::Catalog => SinkConfig::Catalog(settings(deserializer)?),
+            SinkType::File => SinkConfig::File(settings(deserializer)?),
+            SinkType::MetadataRest => SinkConfig::MetadataRest(settings(deserializer)?),
+        })
+    }
+
+    fn read_empty<E: de::Error>(self) -> Result<SinkConfig, E> {
+        Ok(match self {
+            SinkType::Catalog => SinkConfig::Catalog(empty()?),
+            SinkType::File => SinkConfig::File(empty()?),
+            SinkType::MetadataRest => SinkConfig::MetadataRest(empty()?),
+        })
+    }
+}
+
+/// Deserializes `T` from `{}`, which applies its defaults or reports its required fields.
+fn empty<T: DeserializeOwned, E: de::Error>() -> Result<T, E> {
+    T::deserialize(MapDeserializer::<_, E>::new(
+        std::iter::empty::<(&str, ())>(),
+    ))
+}
+
+impl<'de> DeserializeSeed<'de> for SinkType {
+    type Value = SinkConfig;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<SinkConfig, D::Error> {
+        self.read(deserializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SinkConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_struct("SinkConfig", FIELDS, SinkVisitor)
+    }
+}
+
+struct SinkVisitor;
+
+impl<'de> Visitor<'de> for SinkVisitor {
+    type Value = SinkConfig;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sink section with `type` and `config`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SinkConfig, A::Error> {
+        let mut sink_type: Option<SinkType> = None;
+        let mut config: Option<SinkConfig> = None;
+        // Settings written before `type` cannot be typed yet; they are kept as JSON, which
+        // loses their positions and reads `yes`/`no` as strings. Recipes put `type` first.
+        let mut early_config: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" if sink_type.is_some() => return Err(de::Error::duplicate_field("type")),
+                "type" => sink_type = Some(map.next_value()?),
+                "config" if config.is_some() || early_config.is_some() => {
+                    return Err(de::Error::duplicate_field("config"));
+                }
+                "config" => match sink_type {
+                    Some(sink_type) => config = Some(map.next_value_seed(sink_type)?),
+                    None => early_config = Some(map.next_value()?),
+                },
+                other => return Err(de::Error::unknown_field(other, FIELDS)),
+            }
+        }
+        let sink_type = sink_type.ok_or_else(|| de::Error::missing_field("type"))?;
+        match (config, early_config) {
+            (Some(config), _) => Ok(config),
+            (None, Some(value)) => sink_type
+                .read(value)
+                .map_err(|e| de::Error::custom(format!("config: {}", json_value_message(&e)))),
+            (None, None) => sink_type.read_empty(),
+        }
+    }
+}
+
+impl Serialize for SinkConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("type", self.type_name())?;
+        match self {
+            SinkConfig::Catalog(config) => map.serialize_entry("config", config)?,
+            SinkConfig::File(config) => map.serialize_entry("config", config)?,
+            SinkConfig::MetadataRest(config) => map.serialize_entry("config", config)?,
+        }
+        map.end()
+    }
+}
+
+impl JsonSchema for SinkConfig {
+    fn schema_name() -> Cow<'static, str> {
+        "SinkConfig".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let variant = |name: &str, description: &str, config: Schema| {
+            json_schema!({
+                "description": description,
+                "type": "object",
+                "properties": { "type": { "const": name }, "config": config },
+                "required": ["type"],
+                "additionalProperties": false
+            })
+        };
+        json_schema!({
+            "description": "Where metadata goes: a sink `type` and its `config` (default `{}`).",
+            "oneOf": [
+                variant("catalog", "The embedded SQLite catalog.", generator.subschema_for::<CatalogSinkConfig>()),
+                variant("file", "A file of JSON records.", generator.subschema_for::<FileSinkConfig>()),
+                variant(
+                    "metadata-rest",
+                    "An OpenMetadata server; needs `workflowConfig.openMetadataServerConfig`.",
+                    generator.subschema_for::<MetadataRestSinkConfig>()
+                ),
+            ]
+        })
+    }
+}

@@ -30,8 +30,12 @@ enum Command {
     TestConnection(RecipeArgs),
     /// Validate a recipe without touching the network.
     Validate(RecipeArgs),
-    /// Print the JSON Schema of recipes.
-    Schema,
+    /// Print the JSON Schema of recipes (or the Markdown reference generated from it).
+    Schema {
+        /// Print the configuration reference as Markdown.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Look at what was ingested into the embedded catalog.
     Catalog(catalog::CatalogArgs),
     /// Ingest a seeded embedded DynamoDB-compatible endpoint and show the catalog (no AWS needed).
@@ -79,8 +83,12 @@ fn main() -> ExitCode {
             Command::Ingest(args) => ingest::ingest(args).await,
             Command::TestConnection(args) => ingest::test_connection(args).await,
             Command::Validate(args) => ingest::validate(args),
-            Command::Schema => {
-                println!("{:#}", ferrometa_config::json_schema());
+            Command::Schema { markdown } => {
+                if markdown {
+                    print!("{}", ferrometa_config::reference_markdown());
+                } else {
+                    println!("{:#}", ferrometa_config::json_schema());
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Command::Catalog(args) => catalog::run(args),

@@ -15,13 +15,15 @@
 //! * `filter`: filter patterns with Python `re.match` semantics;
 //! * `secret`: masked strings;
 //! * `validate`: per-field checks run during deserialization;
-//! * `error`: [`ConfigError`].
+//! * `error`: [`ConfigError`];
+//! * `reference`: the Markdown configuration reference rendered from the JSON Schema.
 
 mod env;
 mod error;
 mod filter;
 mod load;
 mod recipe;
+mod reference;
 mod secret;
 mod server;
 mod sink;
@@ -35,6 +37,7 @@ pub use recipe::{
     IncrementalConfig, LogLevel, Recipe, ServiceConnection, SourceConfig, SourceSection,
     WorkflowConfig,
 };
+pub use reference::reference_markdown;
 pub use secret::Secret;
 pub use server::{
     AuthProvider, OpenMetadataServerConfig, OpenMetadataType, SecurityConfig, SslConfig, VerifySsl,

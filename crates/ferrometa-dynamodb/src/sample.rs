@@ -1,0 +1,300 @@
+//! Sampling: a bounded parallel Scan of one table.
+//!
+//! - The item budget (`sampleItems`) and the byte budget (`sampleBytes`, by DynamoDB's item
+//!   size rules, approximately) are split over `sampleSegments` parallel-scan segments, so
+//!   the sample is spread over the key space instead of being the first items in hash order.
+//! - Every page asks for at most the items left in its segment's budget (`Limit`), so the
+//!   item budget is never exceeded; the byte budget is exceeded by at most one page per
+//!   segment.
+//! - When some segments run dry before their share is used, what is left is shared among
+//!   the segments that still have items, in up to three more rounds.
+//! - Items are kept in segment order, and within a segment in scan order, so an unchanged
+//!   table gives the same sample on every run.
+//! - Consumed read capacity (`ReturnConsumedCapacity: TOTAL`) is summed.
+//! - A Scan that fails (after the SDK's retries) ends its segment; the sample keeps what was
+//!   read, and [`Sample::error`] says why it is partial.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
+
+use crate::client::Clients;
+use crate::error::DynamoDbError;
+
+/// An item as the SDK returns it.
+pub type Item = HashMap<String, AttributeValue>;
+
+/// Budgets of one table's sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub items: u32,
+    pub bytes: u64,
+    pub segments: u32,
+}
+
+/// The items read from one table.
+#[derive(Debug, Default)]
+pub struct Sample {
+    /// Items of each segment, segment 0 first.
+    pub segments: Vec<Vec<Item>>,
+    /// Total items.
+    pub items: usize,
+    /// Approximate total size of the items, in bytes.
+    pub bytes: u64,
+    /// Read capacity units consumed, as DynamoDB reported them.
+    pub consumed_capacity: f64,
+    /// Scan requests made.
+    pub requests: u32,
+    /// True when a budget stopped the sample before the table's end.
+    pub truncated: bool,
+    /// The first Scan failure; the sample is then partial.
+    pub error: Option<DynamoDbError>,
+}
+
+impl Sample {
+    /// Every item, segment 0 first.
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.segments.iter().flatten()
+    }
+}
+
+/// Most rounds of redistributing unused budget.
+const MAX_ROUNDS: usize = 4;
+/// Items asked for in a segment's first page, before the item size is known.
+const FIRST_PAGE: u32 = 100;
+/// Consecutive empty pages after which a segment gives up.
+const MAX_EMPTY_PAGES: u32 = 16;
+
+struct Segment {
+    items: Vec<Item>,
+    bytes: u64,
+    start_key: Option<Item>,
+    done: bool,
+    consumed: f64,
+    requests: u32,
+    error: Option<DynamoDbError>,
+}
+
+/// Samples `table` within `budget`.
+pub async fn sample_table(clients: &Clients, table: &str, budget: Budget) -> Sample {
+    let total_segments = budget.segments.clamp(1, 1_000_000);
+    if budget.items == 0 || budget.bytes == 0 {
+        return Sample {
+            truncated: true,
+            ..Sample::default()
+        };
+    }
+    let mut segments: Vec<Segment> = (0..total_segments)
+        .map(|_| Segment {
+            items: Vec::new(),
+            bytes: 0,
+            start_key: None,
+            done: false,
+            consumed: 0.0,
+            requests: 0,
+            error: None,
+        })
+        .collect();
+    for _ in 0..MAX_ROUNDS {
+        let used_items: u64 = segments.iter().map(|s| s.items.len() as u64).sum();
+        let used_bytes: u64 = segments.iter().map(|s| s.bytes).sum();
+        let left_items = u64::from(budget.items).saturating_sub(used_items);
+        let left_bytes = budget.bytes.saturating_sub(used_bytes);
+        let active: Vec<usize> = (0..segments.len()).filter(|&i| !segments[i].done).collect();
+        if left_items == 0 || left_bytes == 0 || active.is_empty() {
+            break;
+        }
+        let n = active.len() as u64;
+        let shares: Vec<(usize, u64, u64)> = active
+            .iter()
+            .enumerate()
+            .map(|(rank, &i)| {
+                let items = left_items / n + u64::from((rank as u64) < left_items % n);
+                (i, items, (left_bytes / n).max(1))
+            })
+            .filter(|(_, items, _)| *items > 0)
+            .collect();
+        let scans = shares.iter().map(|&(i, items, bytes)| {
+            let start_key = segments[i].start_key.clone();
+            scan_segment(
+                clients,
+                table,
+                i as u32,
+                total_segments,
+                items,
+                bytes,
+                start_key,
+            )
+        });
+        let results = futures::future::join_all(scans).await;
+        for ((i, _, _), result) in shares.iter().zip(results) {
+            let seg = &mut segments[*i];
+            seg.items.extend(result.items);
+            seg.bytes += result.bytes;
+            seg.consumed += result.consumed;
+            seg.requests += result.requests;
+            seg.start_key = result.start_key;
+            seg.done = result.done || result.error.is_some();
+            if seg.error.is_none() {
+                seg.error = result.error;
+            }
+        }
+    }
+    let truncated = segments.iter().any(|s| !s.done);
+    let mut sample = Sample {
+        truncated,
+        ..Sample::default()
+    };
+    for seg in segments {
+        sample.items += seg.items.len();
+        sample.bytes += seg.bytes;
+        sample.consumed_capacity += seg.consumed;
+        sample.requests += seg.requests;
+        if sample.error.is_none() {
+            sample.error = seg.error;
+        }
+        sample.segments.push(seg.items);
+    }
+    sample
+}
+
+struct SegmentScan {
+    items: Vec<Item>,
+    bytes: u64,
+    consumed: f64,
+    requests: u32,
+    start_key: Option<Item>,
+    done: bool,
+    error: Option<DynamoDbError>,
+}
+
+async fn scan_segment(
+    clients: &Clients,
+    table: &str,
+    segment: u32,
+    total_segments: u32,
+    item_budget: u64,
+    byte_budget: u64,
+    mut start_key: Option<Item>,
+) -> SegmentScan {
+    let mut scan = SegmentScan {
+        items: Vec::new(),
+        bytes: 0,
+        consumed: 0.0,
+        requests: 0,
+        start_key: None,
+        done: false,
+        error: None,
+    };
+    let mut empty_pages = 0;
+    while (scan.items.len() as u64) < item_budget && scan.bytes < byte_budget {
+        let left = item_budget - scan.items.len() as u64;
+        let limit = if scan.items.is_empty() {
+            left.min(u64::from(FIRST_PAGE))
+        } else {
+            // Ask for about what the byte budget still allows, at the average size so far.
+            let average = (scan.bytes / scan.items.len() as u64).max(1);
+            left.min((byte_budget - scan.bytes) / average + 1)
+        };
+        let limit = limit.clamp(1, i32::MAX as u64) as i32;
+        let mut request = clients
+            .dynamodb
+            .scan()
+            .table_name(table)
+            .limit(limit)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .set_exclusive_start_key(start_key.take());
+        if total_segments > 1 {
+            request = request
+                .segment(segment as i32)
+                .total_segments(total_segments as i32);
+        }
+        scan.requests += 1;
+        let out = match request.send().await {
+            Ok(out) => out,
+            Err(e) => {
+                scan.error = Some(DynamoDbError::aws("Scan", Some(table), e));
+                return scan;
+            }
+        };
+        scan.consumed += out
+            .consumed_capacity
+            .as_ref()
+            .and_then(|c| c.capacity_units)
+            .unwrap_or(0.0);
+        let items = out.items.unwrap_or_default();
+        if items.is_empty() {
+            empty_pages += 1;
+        } else {
+            empty_pages = 0;
+        }
+        for item in items {
+            scan.bytes += item_size(&item);
+            scan.items.push(item);
+        }
+        match out.last_evaluated_key {
+            Some(key) if !key.is_empty() => start_key = Some(key),
+            _ => {
+                scan.done = true;
+                return scan;
+            }
+        }
+        if empty_pages >= MAX_EMPTY_PAGES {
+            break;
+        }
+    }
+    scan.start_key = start_key;
+    scan
+}
+
+/// An item's size by DynamoDB's rules (attribute names plus values), approximately.
+pub fn item_size(item: &Item) -> u64 {
+    item.iter()
+        .map(|(name, value)| name.len() as u64 + value_size(value))
+        .sum()
+}
+
+fn value_size(value: &AttributeValue) -> u64 {
+    match value {
+        AttributeValue::S(s) => s.len() as u64,
+        AttributeValue::N(n) => number_size(n),
+        AttributeValue::B(b) => b.as_ref().len() as u64,
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+        AttributeValue::Ss(v) => v.iter().map(|s| s.len() as u64).sum(),
+        AttributeValue::Ns(v) => v.iter().map(|n| number_size(n)).sum(),
+        AttributeValue::Bs(v) => v.iter().map(|b| b.as_ref().len() as u64).sum(),
+        AttributeValue::M(m) => {
+            3 + m
+                .iter()
+                .map(|(k, v)| k.len() as u64 + 1 + value_size(v))
+                .sum::<u64>()
+        }
+        AttributeValue::L(l) => 3 + l.iter().map(|v| 1 + value_size(v)).sum::<u64>(),
+        _ => 1,
+    }
+}
+
+fn number_size(n: &str) -> u64 {
+    let digits = n.bytes().filter(u8::is_ascii_digit).count() as u64;
+    digits.div_ceil(2) + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_sizes() {
+        let item: Item = [
+            ("name".to_string(), AttributeValue::S("abc".into())),
+            ("n".to_string(), AttributeValue::N("12345".into())),
+            (
+                "m".to_string(),
+                AttributeValue::M([("k".to_string(), AttributeValue::Bool(true))].into()),
+            ),
+        ]
+        .into();
+        // 4+3, 1+(3+1), 1+(3+1+1+1)
+        assert_eq!(item_size(&item), 7 + 5 + 7);
+    }
+}

@@ -1,0 +1,451 @@
+//! [`DynamoDbSource`]: the DynamoDB implementation of [`ferrometa_core::Source`].
+//!
+//! A run emits, in order: the database service; the database (`databaseName`, or
+//! `default`), unless `databaseFilterPattern` filters it out; the schema `default`, unless
+//! `schemaFilterPattern` does; the number of tables to process; one entity (or failure) per
+//! table, processed `concurrency` at a time; and finally the schema's full listing.
+//!
+//! Failures are contained: a table that cannot be described is one `Failed` event and the
+//! others go on; optional metadata that cannot be read is a `Warning`. The listing is
+//! `complete` only when ListTables went through every page and `includeTables` is on, so a
+//! failed or skipped listing never lets the workflow mark tables deleted.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use ferrometa_config::{DatabaseMetadataConfig, Recipe, filtered_out};
+use ferrometa_core::{BoxError, CheckResult, Emitter, Failure, SchemaListing, Source, SourceEvent};
+use ferrometa_model::fqn::{build, encode_name, quote_name};
+use ferrometa_model::{CreateDatabase, CreateDatabaseSchema, CreateDatabaseService, CreateEntity};
+use futures::StreamExt;
+
+use crate::client::{Clients, Limiters};
+use crate::describe::{self, OptionalCall, Report, Tags};
+use crate::entity::{self, SampleSummary, TableMetadata};
+use crate::error::{DynamoDbError, ErrorKind};
+use crate::infer::{Inferrer, Limits};
+use crate::sample::{self, Budget};
+
+/// The schema every DynamoDB table lives in.
+pub const SCHEMA_NAME: &str = "default";
+/// OpenMetadata's service type.
+pub const SERVICE_TYPE: &str = "DynamoDB";
+/// ListTables page size (the API's maximum).
+const LIST_PAGE: i32 = 100;
+
+/// The DynamoDB source of one recipe.
+pub struct DynamoDbSource {
+    clients: Clients,
+    limits: Arc<Limiters>,
+    service_name: String,
+    database_name: String,
+    config: DatabaseMetadataConfig,
+}
+
+impl std::fmt::Debug for DynamoDbSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DynamoDbSource")
+            .field("service_name", &self.service_name)
+            .field("database_name", &self.database_name)
+            .field("region", &self.clients.region)
+            .finish_non_exhaustive()
+    }
+}
+
+/// State shared by the tables of one run.
+struct RunContext {
+    schema_fqn: String,
+    /// Tags read in bulk, when the tagging API answered.
+    bulk_tags: Option<HashMap<String, Tags>>,
+    ttl: OptionalCall,
+    pitr: OptionalCall,
+    tags: OptionalCall,
+}
+
+impl DynamoDbSource {
+    /// A source for the recipe's connection and settings. No network call is made.
+    pub async fn new(recipe: &Recipe) -> Result<Self, DynamoDbError> {
+        let aws = &recipe.source.service_connection.config.aws_config;
+        let clients = Clients::from_config(aws).await?;
+        Ok(Self::with_clients(recipe, clients))
+    }
+
+    /// A source using clients built elsewhere (tests, benchmarks).
+    pub fn with_clients(recipe: &Recipe, clients: Clients) -> Self {
+        let config = recipe.source.source_config.config.clone();
+        let limits = Arc::new(Limiters::new(
+            config.requests_per_second,
+            clients.aws_endpoint,
+        ));
+        DynamoDbSource {
+            clients,
+            limits,
+            service_name: recipe.source.service_name.clone(),
+            database_name: recipe
+                .source
+                .service_connection
+                .config
+                .database_name()
+                .to_string(),
+            config,
+        }
+    }
+
+    pub fn clients(&self) -> &Clients {
+        &self.clients
+    }
+
+    fn database_fqn(&self) -> String {
+        build(&[&self.service_name, &self.database_name])
+    }
+
+    fn schema_fqn(&self) -> String {
+        format!("{}.{}", self.database_fqn(), quote_name(SCHEMA_NAME))
+    }
+
+    fn table_fqn(&self, table: &str) -> String {
+        format!("{}.{}", self.schema_fqn(), quote_name(&encode_name(table)))
+    }
+
+    /// Every table name of the region, and the error that cut the listing short, if any.
+    pub async fn list_tables(&self) -> (Vec<String>, Option<DynamoDbError>) {
+        let mut names: Vec<String> = Vec::new();
+        let mut start: Option<String> = None;
+        loop {
+            self.limits.control().await;
+            let result = self
+                .clients
+                .dynamodb
+                .list_tables()
+                .limit(LIST_PAGE)
+                .set_exclusive_start_table_name(start.clone())
+                .send()
+                .await;
+            let out = match result {
+                Ok(out) => out,
+                Err(e) => return (names, Some(DynamoDbError::aws("ListTables", None, e))),
+            };
+            names.extend(out.table_names.unwrap_or_default());
+            match out.last_evaluated_table_name {
+                Some(next) if !next.is_empty() => {
+                    if start.as_ref().is_some_and(|prev| &next <= prev) {
+                        let error = DynamoDbError::Aws {
+                            operation: "ListTables",
+                            table: None,
+                            code: None,
+                            message: format!("the listing did not advance past `{next}`"),
+                            kind: ErrorKind::Other,
+                        };
+                        return (names, Some(error));
+                    }
+                    start = Some(next);
+                }
+                _ => return (names, None),
+            }
+        }
+    }
+
+    async fn run_inner(&self, out: &Emitter) -> Result<(), DynamoDbError> {
+        let send = |event: SourceEvent| async move {
+            out.send(event).await.map_err(|_| DynamoDbError::Closed)
+        };
+        let cfg = &self.config;
+        send(entity_event(CreateEntity::DatabaseService(
+            CreateDatabaseService {
+                name: self.service_name.clone(),
+                service_type: SERVICE_TYPE.to_string(),
+                description: None,
+                connection: None,
+            },
+        )))
+        .await?;
+
+        let database_fqn = self.database_fqn();
+        let db_key = if cfg.use_fqn_for_filtering {
+            database_fqn.as_str()
+        } else {
+            self.database_name.as_str()
+        };
+        if filtered_out(cfg.database_filter_pattern.as_ref(), db_key) {
+            send(SourceEvent::Filtered {
+                name: database_fqn,
+                reason: "Database Filtered Out".into(),
+            })
+            .await?;
+            return Ok(());
+        }
+        send(entity_event(CreateEntity::Database(CreateDatabase {
+            name: self.database_name.clone(),
+            service: self.service_name.clone(),
+            description: None,
+            source_url: None,
+            source_hash: None,
+        })))
+        .await?;
+
+        let schema_fqn = self.schema_fqn();
+        let schema_key = if cfg.use_fqn_for_filtering {
+            schema_fqn.as_str()
+        } else {
+            SCHEMA_NAME
+        };
+        if filtered_out(cfg.schema_filter_pattern.as_ref(), schema_key) {
+            send(SourceEvent::Filtered {
+                name: schema_fqn,
+                reason: "Schema Filtered Out".into(),
+            })
+            .await?;
+            return Ok(());
+        }
+        send(entity_event(CreateEntity::DatabaseSchema(
+            CreateDatabaseSchema {
+                name: SCHEMA_NAME.to_string(),
+                database: database_fqn,
+                description: None,
+                source_url: None,
+                source_hash: None,
+            },
+        )))
+        .await?;
+
+        if !cfg.include_tables {
+            send(SourceEvent::Total(0)).await?;
+            let listing = SchemaListing {
+                schema_fqn,
+                listed: BTreeSet::new(),
+                complete: false,
+            };
+            send(SourceEvent::SchemaListed(listing)).await?;
+            return Ok(());
+        }
+
+        let (names, list_error) = self.list_tables().await;
+        let complete = list_error.is_none();
+        if let Some(e) = list_error {
+            tracing::warn!("listing tables failed after {} names: {e}", names.len());
+            send(SourceEvent::Failed(Failure::new(
+                schema_fqn.clone(),
+                format!("listing tables failed: {e}"),
+            )))
+            .await?;
+        }
+        let listed: BTreeSet<String> = names.iter().map(|n| encode_name(n)).collect();
+        let mut selected = Vec::new();
+        for name in &names {
+            let fqn = self.table_fqn(name);
+            let key = if cfg.use_fqn_for_filtering {
+                fqn.as_str()
+            } else {
+                name.as_str()
+            };
+            if filtered_out(cfg.table_filter_pattern.as_ref(), key) {
+                send(SourceEvent::Filtered {
+                    name: fqn,
+                    reason: "Table Filtered Out".into(),
+                })
+                .await?;
+            } else {
+                selected.push(name.clone());
+            }
+        }
+        send(SourceEvent::Total(selected.len() as u64)).await?;
+
+        let bulk_tags = if cfg.include_tags && !selected.is_empty() {
+            match describe::bulk_tags(&self.clients, &self.limits).await {
+                Ok(tags) => Some(tags),
+                Err(e) => {
+                    tracing::info!("reading tags per table with ListTagsOfResource: {e}");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let ctx = RunContext {
+            schema_fqn: schema_fqn.clone(),
+            bulk_tags,
+            ttl: OptionalCall::new("DescribeTimeToLive", "time to live"),
+            pitr: OptionalCall::new("DescribeContinuousBackups", "point-in-time recovery"),
+            tags: OptionalCall::new("ListTagsOfResource", "tags"),
+        };
+        let concurrency = cfg.concurrency.max(1) as usize;
+        let ctx = &ctx;
+        let mut tables = futures::stream::iter(selected)
+            .map(|name: String| async move { self.process_table(ctx, &name).await })
+            .buffer_unordered(concurrency);
+        while let Some(events) = tables.next().await {
+            for event in events {
+                send(event).await?;
+            }
+        }
+        send(SourceEvent::SchemaListed(SchemaListing {
+            schema_fqn,
+            listed,
+            complete,
+        }))
+        .await?;
+        Ok(())
+    }
+
+    /// Describes, samples and infers one table; the events to emit for it.
+    async fn process_table(&self, ctx: &RunContext, name: &str) -> Vec<SourceEvent> {
+        let fqn = self.table_fqn(name);
+        let mut events = Vec::new();
+        let desc = match describe::describe_table(&self.clients, &self.limits, name).await {
+            Ok(desc) => desc,
+            Err(e) if e.kind() == Some(ErrorKind::NotFound) => {
+                events.push(SourceEvent::Warning {
+                    name: fqn,
+                    reason: "the table disappeared while being read; it is left as it is this run"
+                        .into(),
+                });
+                return events;
+            }
+            Err(e) => {
+                events.push(SourceEvent::Failed(Failure::new(fqn, e.to_string())));
+                return events;
+            }
+        };
+        let cfg = &self.config;
+        let arn = desc.table_arn().unwrap_or_default().to_string();
+        let want_tags =
+            cfg.include_tags && ctx.bulk_tags.is_none() && ctx.tags.enabled() && !arn.is_empty();
+        let budget = Budget {
+            items: cfg.sample_items,
+            bytes: cfg.sample_bytes,
+            segments: cfg.sample_segments,
+        };
+        let (ttl, pitr, tags, sample) = tokio::join!(
+            async {
+                if ctx.ttl.enabled() {
+                    Some(describe::describe_ttl(&self.clients, &self.limits, name).await)
+                } else {
+                    None
+                }
+            },
+            async {
+                if ctx.pitr.enabled() {
+                    Some(describe::describe_pitr(&self.clients, &self.limits, name).await)
+                } else {
+                    None
+                }
+            },
+            async {
+                if want_tags {
+                    Some(describe::list_tags(&self.clients, &self.limits, name, &arn).await)
+                } else {
+                    None
+                }
+            },
+            sample::sample_table(&self.clients, name, budget),
+        );
+        let ttl = optional(ttl, &ctx.ttl, ctx, &fqn, &mut events);
+        let pitr = optional(pitr, &ctx.pitr, ctx, &fqn, &mut events);
+        let tags = if !cfg.include_tags {
+            None
+        } else if let Some(bulk) = &ctx.bulk_tags {
+            Some(bulk.get(name).cloned().unwrap_or_default())
+        } else {
+            optional(tags, &ctx.tags, ctx, &fqn, &mut events)
+        };
+
+        let mut inferrer = Inferrer::new(Limits {
+            max_depth: cfg.max_depth,
+            max_width: cfg.max_width,
+        });
+        for item in sample.items() {
+            inferrer.add_item(item);
+        }
+        let inference = inferrer.finish(&entity::primary_key(&desc));
+        if let Some(e) = &sample.error {
+            events.push(SourceEvent::Warning {
+                name: fqn.clone(),
+                reason: format!(
+                    "sampling stopped early, columns are inferred from the {} items read: {e}",
+                    sample.items
+                ),
+            });
+        }
+        for warning in &inference.warnings {
+            events.push(SourceEvent::Warning {
+                name: fqn.clone(),
+                reason: warning.clone(),
+            });
+        }
+        let meta = TableMetadata {
+            schema_fqn: &ctx.schema_fqn,
+            region: &self.clients.region,
+            description: &desc,
+            ttl: ttl.as_ref(),
+            pitr: pitr.as_deref(),
+            tags: tags.as_ref(),
+            inference: &inference,
+            sample: SampleSummary {
+                items: sample.items as u64,
+                segments: cfg.sample_segments.max(1),
+                truncated: sample.truncated,
+                partial: sample.error.is_some(),
+            },
+        };
+        let table = entity::create_table(&meta);
+        events.push(SourceEvent::Entity {
+            entity: CreateEntity::Table(Box::new(table)),
+            read_capacity: sample.consumed_capacity,
+        });
+        events
+    }
+}
+
+fn entity_event(entity: CreateEntity) -> SourceEvent {
+    SourceEvent::Entity {
+        entity,
+        read_capacity: 0.0,
+    }
+}
+
+/// The value of an optional call, turning its failure into the right warning.
+fn optional<T>(
+    result: Option<Result<T, DynamoDbError>>,
+    call: &OptionalCall,
+    ctx: &RunContext,
+    fqn: &str,
+    events: &mut Vec<SourceEvent>,
+) -> Option<T> {
+    match result? {
+        Ok(value) => Some(value),
+        Err(e) => {
+            match call.on_error(&e) {
+                Report::Run(reason) => {
+                    events.push(SourceEvent::Warning {
+                        name: ctx.schema_fqn.clone(),
+                        reason,
+                    });
+                }
+                Report::Table(reason) => events.push(SourceEvent::Warning {
+                    name: fqn.to_string(),
+                    reason,
+                }),
+                Report::Quiet => tracing::debug!("{e}"),
+            }
+            None
+        }
+    }
+}
+
+#[async_trait]
+impl Source for DynamoDbSource {
+    fn name(&self) -> &'static str {
+        SERVICE_TYPE
+    }
+
+    async fn test_connection(&self) -> Vec<CheckResult> {
+        crate::check::test_connection(&self.clients, &self.config).await
+    }
+
+    async fn run(&self, out: Emitter) -> Result<(), BoxError> {
+        self.run_inner(&out)
+            .await
+            .map_err(|e| Box::new(e) as BoxError)
+    }
+}

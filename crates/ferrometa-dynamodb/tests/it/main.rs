@@ -1,0 +1,8 @@
+//! Integration tests: the source against the embedded emulator, over HTTP with the real SDK.
+
+mod common;
+mod connection;
+mod failures;
+mod filters;
+mod run;
+mod sampling;

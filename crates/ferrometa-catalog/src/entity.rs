@@ -8,12 +8,13 @@
 //! ancestor, the service's `serviceType`, and a `fullyQualifiedName` on every column.
 
 use ferrometa_model::fqn::quote_name;
-use ferrometa_model::{Column, CreateEntity, EntityType};
+use ferrometa_model::{Column, EntityType};
 use serde_json::{Map, Value, json};
 
+use crate::request::EntityRequest;
 use crate::version::Version;
 
-/// `updatedBy` of every version this store writes.
+/// `updatedBy` of the versions the engine writes.
 pub(crate) const UPDATED_BY: &str = "ferrometa";
 
 /// Fields the store maintains; everything else is content, compared between versions.
@@ -31,6 +32,7 @@ pub(crate) struct Header<'a> {
     pub id: &'a str,
     pub version: Version,
     pub updated_at: i64,
+    pub updated_by: &'a str,
     pub deleted: bool,
     pub change_description: Option<Value>,
 }
@@ -46,22 +48,9 @@ pub(crate) fn parent_link(entity_type: EntityType) -> Option<(EntityType, &'stat
 }
 
 /// The stored content of `request`, given its parent's stored JSON.
-pub(crate) fn content(request: &CreateEntity, parent: Option<&Value>) -> Map<String, Value> {
-    let fqn = request.fqn();
-    let request_json = match request {
-        CreateEntity::Table(table) => {
-            let mut table = table.clone();
-            assign_column_fqns(&mut table.columns, &fqn);
-            serde_json::to_value(table)
-        }
-        other => serde_json::to_value(other),
-    };
-    let Ok(Value::Object(fields)) = request_json else {
-        unreachable!("requests serialize to objects")
-    };
-
+pub(crate) fn content(request: &EntityRequest, parent: Option<&Value>) -> Map<String, Value> {
     let mut content = Map::new();
-    content.insert("fullyQualifiedName".into(), fqn.into());
+    content.insert("fullyQualifiedName".into(), request.fqn().into());
     let mut parent_field = None;
     if let (Some((parent_type, field)), Some(parent)) = (parent_link(request.entity_type()), parent)
     {
@@ -76,9 +65,11 @@ pub(crate) fn content(request: &CreateEntity, parent: Option<&Value>) -> Map<Str
     }
     // The request names its parent by FQN; the reference above takes that field's place.
     content.extend(
-        fields
-            .into_iter()
-            .filter(|(key, _)| Some(key.as_str()) != parent_field),
+        request
+            .fields
+            .iter()
+            .filter(|(key, _)| Some(key.as_str()) != parent_field)
+            .map(|(key, value)| (key.clone(), value.clone())),
     );
     content
 }
@@ -94,7 +85,7 @@ pub(crate) fn assemble(header: Header<'_>, mut content: Map<String, Value>) -> V
     }
     entity.insert("version".into(), json!(header.version));
     entity.insert("updatedAt".into(), header.updated_at.into());
-    entity.insert("updatedBy".into(), UPDATED_BY.into());
+    entity.insert("updatedBy".into(), header.updated_by.into());
     entity.insert("deleted".into(), header.deleted.into());
     if let Some(description) = header.change_description {
         entity.insert("changeDescription".into(), description);
@@ -123,7 +114,7 @@ fn reference(entity_type: EntityType, entity: &Value) -> Value {
 }
 
 /// Sets each column's FQN to its parent's FQN plus its quoted name, recursively.
-fn assign_column_fqns(columns: &mut [Column], parent_fqn: &str) {
+pub(crate) fn assign_column_fqns(columns: &mut [Column], parent_fqn: &str) {
     for column in columns {
         let fqn = format!("{parent_fqn}.{}", quote_name(&column.name));
         if let Some(children) = &mut column.children {
@@ -135,7 +126,7 @@ fn assign_column_fqns(columns: &mut [Column], parent_fqn: &str) {
 
 #[cfg(test)]
 mod tests {
-    use ferrometa_model::{CreateDatabaseService, CreateTable, DataType, TableType};
+    use ferrometa_model::{CreateDatabaseService, CreateEntity, CreateTable, DataType, TableType};
 
     use super::*;
 
@@ -151,10 +142,11 @@ mod tests {
             id: "i",
             version: Version::INITIAL,
             updated_at: 5,
+            updated_by: UPDATED_BY,
             deleted: false,
             change_description: None,
         };
-        let entity = assemble(header, content(&service, None));
+        let entity = assemble(header, content(&EntityRequest::from(&service), None));
         assert_eq!(
             serde_json::to_string(&entity).unwrap(),
             r#"{"id":"i","name":"my.dyn","fullyQualifiedName":"\"my.dyn\"","version":0.1,"updatedAt":5,"updatedBy":"ferrometa","deleted":false,"serviceType":"DynamoDB"}"#
@@ -186,7 +178,7 @@ mod tests {
             extension: None,
             source_hash: Some("h".into()),
         }));
-        let content = content(&table, Some(&schema));
+        let content = content(&EntityRequest::from(&table), Some(&schema));
         let keys: Vec<&str> = content.keys().map(String::as_str).collect();
         assert_eq!(
             keys,

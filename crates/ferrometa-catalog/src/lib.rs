@@ -6,13 +6,15 @@
 //! restore. Writes whose content hash matches the stored one are skipped without touching
 //! the file. [`CatalogSink`] puts the store behind the workflow's `Sink` trait, and the read
 //! API ([`Catalog::list`], [`Catalog::get_by_fqn`], [`Catalog::versions`], …) serves the CLI
-//! and a REST server.
+//! and the REST server, which also writes through [`EntityRequest`]s (requests with fields
+//! the model lacks), POST, delete, restore and stale deletes.
 //!
 //! The file is opened in WAL mode, so readers in other processes keep working while a run
 //! writes.
 
 mod entity;
 mod query;
+mod request;
 mod sink;
 mod store;
 mod version;
@@ -21,6 +23,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use query::{Cursor, Filters, Include, Page, TypeStats};
+pub use request::{DeleteMode, EntityRequest, MergeFn, Scope, WriteContext, canonical_fqn};
 pub use sink::CatalogSink;
 pub use store::Catalog;
 
@@ -47,11 +50,24 @@ pub enum CatalogError {
         fqn: String,
         parent: String,
     },
+    /// `fqn` holds the id when the lookup was by id.
     #[error("{entity_type} {fqn} is not in the catalog")]
     NotFound {
         entity_type: &'static str,
         fqn: String,
     },
+    #[error("{entity_type} {fqn} already exists")]
+    AlreadyExists {
+        entity_type: &'static str,
+        fqn: String,
+    },
+    #[error("{entity_type} {fqn} is not empty: delete it recursively")]
+    NotEmpty {
+        entity_type: &'static str,
+        fqn: String,
+    },
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
     #[error("stored json of entity {id} is invalid: {source}")]
     CorruptEntity {
         id: String,

@@ -65,6 +65,16 @@ pub struct Page {
     /// Present only when more entities follow.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<Cursor>,
+    /// Set by [`Catalog::list_before`] when more entities precede the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Cursor>,
+}
+
+/// Which way a listing pages from its cursor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    After,
+    Before,
 }
 
 /// How many entities of one type the catalog holds.
@@ -103,6 +113,29 @@ impl Catalog {
         limit: usize,
         after: Option<&Cursor>,
     ) -> Result<Page> {
+        self.page(entity_type, filters, limit, after, Direction::After)
+    }
+
+    /// Up to `limit` entities of a type just before `before`, ordered by name then id:
+    /// OpenMetadata's backward paging. `after` points at the page's last entity.
+    pub fn list_before(
+        &self,
+        entity_type: EntityType,
+        filters: &Filters,
+        limit: usize,
+        before: &Cursor,
+    ) -> Result<Page> {
+        self.page(entity_type, filters, limit, Some(before), Direction::Before)
+    }
+
+    fn page(
+        &self,
+        entity_type: EntityType,
+        filters: &Filters,
+        limit: usize,
+        cursor: Option<&Cursor>,
+        direction: Direction,
+    ) -> Result<Page> {
         let pattern = filters.name_pattern.as_deref();
         let is_glob = pattern.is_some_and(|p| p.contains(['*', '?', '[']));
         let (glob, substring) = if is_glob {
@@ -130,37 +163,57 @@ impl Catalog {
                 data: Vec::new(),
                 total,
                 after: None,
+                before: None,
             });
         }
 
-        let (after_name, after_id) = (after.map(|c| &c.name), after.map(|c| &c.id));
+        let (cursor_name, cursor_id) = (cursor.map(|c| &c.name), cursor.map(|c| &c.id));
         // One row more than asked tells whether another page follows.
         let fetch = limit.saturating_add(1);
         let mut page_params = filter.to_vec();
-        page_params.extend([&after_name as &dyn ToSql, &after_id, &fetch]);
+        page_params.extend([&cursor_name as &dyn ToSql, &cursor_id, &fetch]);
+        let (compare, order) = match direction {
+            Direction::After => (">", "ASC"),
+            Direction::Before => ("<", "DESC"),
+        };
         let mut rows: Vec<(String, String, String)> = self
             .conn
             .prepare_cached(&format!(
                 "SELECT id, name, json FROM entity {LIST_FILTER}
-                 AND (?8 IS NULL OR (name, id) > (?8, ?9)) ORDER BY name, id LIMIT ?10"
+                 AND (?8 IS NULL OR (name, id) {compare} (?8, ?9))
+                 ORDER BY name {order}, id {order} LIMIT ?10"
             ))?
             .query_map(&page_params[..], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
 
-        let after = if rows.len() > limit {
-            rows.truncate(limit);
-            rows.last().map(|(id, name, _)| Cursor {
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let cursor_of = |row: Option<&(String, String, String)>| {
+            row.map(|(id, name, _)| Cursor {
                 name: name.clone(),
                 id: id.clone(),
             })
-        } else {
-            None
+        };
+        let (after, before) = match direction {
+            Direction::After => (cursor_of(rows.last()).filter(|_| more), None),
+            Direction::Before => {
+                rows.reverse();
+                (
+                    cursor_of(rows.last()),
+                    cursor_of(rows.first()).filter(|_| more),
+                )
+            }
         };
         let data = rows
             .iter()
             .map(|(id, _, json)| parse(id, json))
             .collect::<Result<_>>()?;
-        Ok(Page { data, total, after })
+        Ok(Page {
+            data,
+            total,
+            after,
+            before,
+        })
     }
 
     /// The entity of a type with this FQN.
@@ -196,6 +249,20 @@ impl Catalog {
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         texts.iter().map(|text| parse(id, text)).collect()
+    }
+
+    /// Version `tenths` (`0.2` is 2) of an entity, current or past; `None` when either is
+    /// unknown.
+    pub fn version(&self, id: &str, tenths: i64) -> Result<Option<Value>> {
+        let text: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT json FROM entity WHERE id = ?1 AND version_tenths = ?2
+                 UNION ALL SELECT json FROM entity_version WHERE id = ?1 AND version_tenths = ?2",
+            )?
+            .query_row(params![id, tenths], |r| r.get(0))
+            .optional()?;
+        text.map(|text| parse(id, &text)).transpose()
     }
 
     /// Live and deleted counts per entity type, parents first.

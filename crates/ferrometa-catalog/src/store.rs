@@ -7,7 +7,12 @@
 //! description, and the old JSON kept in `entity_version`. An entity whose request hashes
 //! like the stored one is skipped before any comparison, and without any write, so a re-run
 //! over unchanged tables leaves the file untouched.
+//!
+//! The REST server's writes go through the same paths with its caller as `updatedBy`: POST
+//! (create only), delete (soft or hard, recursive or refused when children exist), restore
+//! and the stale delete of a scope.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -17,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
 use crate::entity::{self, Header};
+use crate::request::{DeleteMode, EntityRequest, Scope, WriteContext, canonical_fqn};
 use crate::version::{Change, Version};
 use crate::{CatalogError, Result};
 
@@ -59,6 +65,7 @@ pub struct Catalog {
 /// The columns of an entity row that decide how a write proceeds.
 struct Row {
     id: String,
+    fqn: String,
     version: Version,
     deleted: bool,
     source_hash: Option<String>,
@@ -94,11 +101,7 @@ impl Catalog {
 
     /// Creates or updates one entity in its own transaction.
     pub fn upsert(&mut self, entity: &CreateEntity) -> Result<WriteOutcome> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let outcome = upsert(&tx, entity, now_ms())?;
-        tx.commit()?;
+        let (outcome, _) = self.put_in_transaction(&entity.into(), WriteContext::ENGINE)?;
         Ok(outcome)
     }
 
@@ -106,18 +109,38 @@ impl Catalog {
     /// is rolled back alone and reported in its slot; the outer error means the transaction
     /// as a whole failed and nothing was written.
     pub fn upsert_batch(&mut self, entities: &[CreateEntity]) -> Result<Vec<Result<WriteOutcome>>> {
-        let now = now_ms();
+        let requests: Vec<EntityRequest> = entities.iter().map(EntityRequest::from).collect();
+        self.put_batch(&requests, WriteContext::ENGINE)
+    }
+
+    /// Creates or updates one entity (OpenMetadata's PUT) and returns the outcome with the
+    /// entity as now stored.
+    pub fn put(
+        &mut self,
+        request: &EntityRequest,
+        ctx: WriteContext<'_>,
+    ) -> Result<(WriteOutcome, Value)> {
+        self.put_in_transaction(request, ctx)
+    }
+
+    /// [`Catalog::upsert_batch`] for requests of any origin.
+    pub fn put_batch(
+        &mut self,
+        requests: &[EntityRequest],
+        ctx: WriteContext<'_>,
+    ) -> Result<Vec<Result<WriteOutcome>>> {
+        let stamp = Stamp::now(ctx.updated_by);
         // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait
         // (busy timeout) instead of failing mid-batch. A batch that changes nothing still
         // writes no page.
         let mut tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut results = Vec::with_capacity(entities.len());
-        for entity in entities {
+        let mut results = Vec::with_capacity(requests.len());
+        for request in requests {
             // A savepoint per entity: a failure rolls back that entity only.
             let sp = tx.savepoint()?;
-            let outcome = upsert(&sp, entity, now);
+            let outcome = upsert(&sp, request, ctx, stamp).map(|(outcome, _)| outcome);
             if outcome.is_ok() {
                 sp.commit()?;
             }
@@ -125,6 +148,26 @@ impl Catalog {
         }
         tx.commit()?;
         Ok(results)
+    }
+
+    /// Creates an entity that must not exist yet, deleted or not (OpenMetadata's POST), and
+    /// returns it.
+    pub fn create(&mut self, request: &EntityRequest, ctx: WriteContext<'_>) -> Result<Value> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if find(&tx, request.entity_type(), request.fqn())?.is_some() {
+            return Err(CatalogError::AlreadyExists {
+                entity_type: request.entity_type().as_str(),
+                fqn: request.fqn().to_string(),
+            });
+        }
+        let parent = find_parent(&tx, request)?;
+        let content = entity::content(request, parent.as_ref().map(|(_, json)| json));
+        let id = insert(&tx, request, parent, content, Stamp::now(ctx.updated_by))?;
+        let entity = load_json(&tx, &id)?;
+        tx.commit()?;
+        Ok(entity)
     }
 
     /// Soft-deletes an entity and, first, its live descendants: each gets a new version
@@ -138,12 +181,101 @@ impl Catalog {
             fqn: fqn.to_string(),
         })?;
         if !row.deleted {
-            let now = now_ms();
-            set_children_deleted(&tx, &row.id, true, now)?;
-            set_deleted(&tx, &row, true, now)?;
+            let stamp = Stamp::now(entity::UPDATED_BY);
+            set_children_deleted(&tx, &row.id, true, stamp)?;
+            set_deleted(&tx, &row, true, stamp)?;
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Deletes the entity of a type with this id and returns it as it was last stored (with
+    /// `deleted: true` after a soft delete). A soft delete only finds live entities; a hard
+    /// delete also removes soft-deleted ones, with their history. An entity with descendants,
+    /// deleted ones included, needs `recursive`.
+    pub fn delete(
+        &mut self,
+        entity_type: EntityType,
+        id: &str,
+        mode: DeleteMode,
+        updated_by: &str,
+    ) -> Result<Value> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = find_by_id(&tx, entity_type, id)?
+            .filter(|row| mode.hard || !row.deleted)
+            .ok_or_else(|| CatalogError::NotFound {
+                entity_type: entity_type.as_str(),
+                fqn: id.to_string(),
+            })?;
+        let entity = delete_row(&tx, entity_type, &row, mode, Stamp::now(updated_by))?;
+        tx.commit()?;
+        Ok(entity)
+    }
+
+    /// Restores a soft-deleted entity and its deleted descendants, each as a new version,
+    /// and returns it. A live entity is returned unchanged.
+    pub fn restore(
+        &mut self,
+        entity_type: EntityType,
+        id: &str,
+        updated_by: &str,
+    ) -> Result<Value> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = find_by_id(&tx, entity_type, id)?.ok_or_else(|| CatalogError::NotFound {
+            entity_type: entity_type.as_str(),
+            fqn: id.to_string(),
+        })?;
+        if row.deleted {
+            let stamp = Stamp::now(updated_by);
+            set_children_deleted(&tx, &row.id, false, stamp)?;
+            set_deleted(&tx, &row, false, stamp)?;
+        }
+        let entity = load_json(&tx, &row.id)?;
+        tx.commit()?;
+        Ok(entity)
+    }
+
+    /// Deletes the live entities of `entity_type` below `scope` whose FQN is not in `seen`
+    /// (compared in canonical quoting), each on its own: the result pairs every stale FQN
+    /// with its outcome. An empty `seen`, or a scope that does not exist, deletes nothing.
+    pub fn delete_stale(
+        &mut self,
+        entity_type: EntityType,
+        scope: Scope<'_>,
+        seen: &[String],
+        mode: DeleteMode,
+        updated_by: &str,
+    ) -> Result<Vec<(String, Result<()>)>> {
+        let stamp = Stamp::now(updated_by);
+        let mut tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut results = Vec::new();
+        for row in stale_rows(&tx, entity_type, scope, seen)? {
+            let sp = tx.savepoint()?;
+            let outcome = delete_row(&sp, entity_type, &row, mode, stamp).map(drop);
+            if outcome.is_ok() {
+                sp.commit()?;
+            }
+            results.push((row.fqn, outcome));
+        }
+        tx.commit()?;
+        Ok(results)
+    }
+
+    /// The FQNs [`Catalog::delete_stale`] would delete.
+    pub fn stale(
+        &self,
+        entity_type: EntityType,
+        scope: Scope<'_>,
+        seen: &[String],
+    ) -> Result<Vec<String>> {
+        let rows = stale_rows(&self.conn, entity_type, scope, seen)?;
+        Ok(rows.into_iter().map(|row| row.fqn).collect())
     }
 
     /// The live tables of the schema `schema_fqn` (none when the schema is unknown).
@@ -168,6 +300,20 @@ impl Catalog {
     /// Closes the file, reporting what dropping the catalog would ignore.
     pub fn close(self) -> Result<()> {
         self.conn.close().map_err(|(_, e)| e.into())
+    }
+
+    fn put_in_transaction(
+        &mut self,
+        request: &EntityRequest,
+        ctx: WriteContext<'_>,
+    ) -> Result<(WriteOutcome, Value)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (outcome, id) = upsert(&tx, request, ctx, Stamp::now(ctx.updated_by))?;
+        let entity = load_json(&tx, &id)?;
+        tx.commit()?;
+        Ok((outcome, entity))
     }
 }
 
@@ -198,66 +344,106 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// PUT semantics for one entity, inside the caller's transaction.
-fn upsert(conn: &Connection, request: &CreateEntity, now: i64) -> Result<WriteOutcome> {
-    let entity_type = request.entity_type();
-    let fqn = request.fqn();
-    let hash = request.content_hash();
-    let existing = find(conn, entity_type, &fqn)?;
+/// When and by whom a write happens.
+#[derive(Clone, Copy)]
+struct Stamp<'a> {
+    at: i64,
+    by: &'a str,
+}
+
+impl<'a> Stamp<'a> {
+    fn now(by: &'a str) -> Self {
+        Stamp { at: now_ms(), by }
+    }
+}
+
+/// PUT semantics for one entity, inside the caller's transaction. Returns the entity's id.
+fn upsert(
+    conn: &Connection,
+    request: &EntityRequest,
+    ctx: WriteContext<'_>,
+    stamp: Stamp<'_>,
+) -> Result<(WriteOutcome, String)> {
+    let existing = find(conn, request.entity_type(), request.fqn())?;
     if let Some(row) = &existing
         && !row.deleted
-        && row.source_hash.as_deref() == Some(hash.as_str())
+        && row.source_hash.as_deref() == Some(request.hash.as_str())
     {
-        return Ok(WriteOutcome::Unchanged);
+        return Ok((WriteOutcome::Unchanged, row.id.clone()));
     }
 
-    let parent = find_parent(conn, request, &fqn)?;
-    let content = entity::content(request, parent.as_ref().map(|(_, json)| json));
+    let parent = find_parent(conn, request)?;
+    let mut content = entity::content(request, parent.as_ref().map(|(_, json)| json));
 
     let Some(row) = existing else {
-        let id = uuid::Uuid::new_v4().to_string();
-        let header = Header {
-            id: &id,
-            version: Version::INITIAL,
-            updated_at: now,
-            deleted: false,
-            change_description: None,
-        };
-        let json = entity::assemble(header, content);
-        conn.prepare_cached(
-            "INSERT INTO entity (id, entity_type, fqn, name, parent_id, version_tenths, updated_at, updated_by, deleted, source_hash, json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)",
-        )?
-        .execute(params![
-            id,
-            entity_type.as_str(),
-            fqn,
-            request.name(),
-            parent.as_ref().map(|(id, _)| id),
-            Version::INITIAL.0,
-            now,
-            entity::UPDATED_BY,
-            hash,
-            json.to_string(),
-        ])?;
-        return Ok(WriteOutcome::Created);
+        let id = insert(conn, request, parent, content, stamp)?;
+        return Ok((WriteOutcome::Created, id));
     };
 
-    let mut change = Change::between(&entity::strip(load_json(conn, &row.id)?), &content);
+    let stored = entity::strip(load_json(conn, &row.id)?);
+    if let Some(merge) = ctx.merge {
+        merge(&stored, &mut content);
+    }
+    let mut change = Change::between(&stored, &content);
     if row.deleted {
         // A PUT restores a soft-deleted entity, and its descendants with it (`restoreEntity`).
-        set_children_deleted(conn, &row.id, false, now)?;
+        set_children_deleted(conn, &row.id, false, stamp)?;
         change.record_deleted(false);
     }
     if change.is_empty() {
         // Same content under a different hash (e.g. a request field the entity does not
         // keep): remember the hash so the next run skips early, without a new version.
         conn.prepare_cached("UPDATE entity SET source_hash = ?2 WHERE id = ?1")?
-            .execute(params![row.id, hash])?;
-        return Ok(WriteOutcome::Unchanged);
+            .execute(params![row.id, request.hash])?;
+        return Ok((WriteOutcome::Unchanged, row.id));
     }
-    write_version(conn, &row, content, false, &change, Some(&hash), now)?;
-    Ok(WriteOutcome::Updated)
+    write_version(
+        conn,
+        &row,
+        content,
+        false,
+        &change,
+        Some(&request.hash),
+        stamp,
+    )?;
+    Ok((WriteOutcome::Updated, row.id))
+}
+
+/// Stores a new entity at version 0.1 and returns its id.
+fn insert(
+    conn: &Connection,
+    request: &EntityRequest,
+    parent: Option<(String, Value)>,
+    content: Map<String, Value>,
+    stamp: Stamp<'_>,
+) -> Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let header = Header {
+        id: &id,
+        version: Version::INITIAL,
+        updated_at: stamp.at,
+        updated_by: stamp.by,
+        deleted: false,
+        change_description: None,
+    };
+    let json = entity::assemble(header, content);
+    conn.prepare_cached(
+        "INSERT INTO entity (id, entity_type, fqn, name, parent_id, version_tenths, updated_at, updated_by, deleted, source_hash, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)",
+    )?
+    .execute(params![
+        id,
+        request.entity_type().as_str(),
+        request.fqn(),
+        request.name(),
+        parent.as_ref().map(|(id, _)| id),
+        Version::INITIAL.0,
+        stamp.at,
+        stamp.by,
+        request.hash,
+        json.to_string(),
+    ])?;
+    Ok(id)
 }
 
 /// Stores a new version of `row`: the old JSON goes to `entity_version`.
@@ -268,13 +454,14 @@ fn write_version(
     deleted: bool,
     change: &Change,
     source_hash: Option<&str>,
-    now: i64,
+    stamp: Stamp<'_>,
 ) -> Result<()> {
     let version = change.next_version(row.version);
     let header = Header {
         id: &row.id,
         version,
-        updated_at: now,
+        updated_at: stamp.at,
+        updated_by: stamp.by,
         deleted,
         change_description: Some(change.description(row.version)),
     };
@@ -288,12 +475,12 @@ fn write_version(
         "UPDATE entity SET version_tenths = ?2, updated_at = ?3, updated_by = ?4, deleted = ?5, source_hash = ?6, json = ?7
          WHERE id = ?1",
     )?
-    .execute(params![row.id, version.0, now, entity::UPDATED_BY, deleted, source_hash, json.to_string()])?;
+    .execute(params![row.id, version.0, stamp.at, stamp.by, deleted, source_hash, json.to_string()])?;
     Ok(())
 }
 
 /// Soft-deletes (or restores) one entity as a new version recording the flag.
-fn set_deleted(conn: &Connection, row: &Row, deleted: bool, now: i64) -> Result<()> {
+fn set_deleted(conn: &Connection, row: &Row, deleted: bool, stamp: Stamp<'_>) -> Result<()> {
     let mut change = Change::default();
     change.record_deleted(deleted);
     let content = entity::strip(load_json(conn, &row.id)?);
@@ -304,32 +491,128 @@ fn set_deleted(conn: &Connection, row: &Row, deleted: bool, now: i64) -> Result<
         deleted,
         &change,
         row.source_hash.as_deref(),
-        now,
+        stamp,
     )
 }
 
 /// Applies `deleted` to every descendant of `parent_id` not already in that state.
-fn set_children_deleted(conn: &Connection, parent_id: &str, deleted: bool, now: i64) -> Result<()> {
+fn set_children_deleted(
+    conn: &Connection,
+    parent_id: &str,
+    deleted: bool,
+    stamp: Stamp<'_>,
+) -> Result<()> {
     let children: Vec<Row> = conn
-        .prepare_cached(
-            "SELECT id, version_tenths, deleted, source_hash FROM entity WHERE parent_id = ?1 AND deleted = ?2",
-        )?
+        .prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM entity WHERE parent_id = ?1 AND deleted = ?2"
+        ))?
         .query_map(params![parent_id, !deleted], read_row)?
         .collect::<rusqlite::Result<_>>()?;
     for child in &children {
-        set_children_deleted(conn, &child.id, deleted, now)?;
-        set_deleted(conn, child, deleted, now)?;
+        set_children_deleted(conn, &child.id, deleted, stamp)?;
+        set_deleted(conn, child, deleted, stamp)?;
     }
     Ok(())
 }
 
+/// Deletes one entity found by the caller, by `mode`, and returns its last stored JSON.
+fn delete_row(
+    conn: &Connection,
+    entity_type: EntityType,
+    row: &Row,
+    mode: DeleteMode,
+    stamp: Stamp<'_>,
+) -> Result<Value> {
+    let has_children = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM entity WHERE parent_id = ?1)")?
+        .query_row([&row.id], |r| r.get::<_, bool>(0))?;
+    if has_children && !mode.recursive {
+        return Err(CatalogError::NotEmpty {
+            entity_type: entity_type.as_str(),
+            fqn: row.fqn.clone(),
+        });
+    }
+    if mode.hard {
+        let entity = load_json(conn, &row.id)?;
+        remove(conn, &row.id)?;
+        return Ok(entity);
+    }
+    if !row.deleted {
+        set_children_deleted(conn, &row.id, true, stamp)?;
+        set_deleted(conn, row, true, stamp)?;
+    }
+    load_json(conn, &row.id)
+}
+
+/// Removes an entity, its descendants and their histories.
+fn remove(conn: &Connection, id: &str) -> Result<()> {
+    let children: Vec<String> = conn
+        .prepare_cached("SELECT id FROM entity WHERE parent_id = ?1")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for child in &children {
+        remove(conn, child)?;
+    }
+    // `entity_version` rows go with the entity (ON DELETE CASCADE).
+    conn.prepare_cached("DELETE FROM entity WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// The live entities of a type below `scope` whose canonical FQN is not in `seen`.
+fn stale_rows(
+    conn: &Connection,
+    entity_type: EntityType,
+    scope: Scope<'_>,
+    seen: &[String],
+) -> Result<Vec<Row>> {
+    // An empty listing means the source saw nothing, never that everything is gone.
+    if seen.is_empty() {
+        return Ok(Vec::new());
+    }
+    let scope_fqn = canonical_fqn(scope.fqn);
+    if find(conn, scope.entity_type, &scope_fqn)?.is_none() {
+        return Ok(Vec::new());
+    }
+    let seen: HashSet<String> = seen.iter().map(|fqn| canonical_fqn(fqn)).collect();
+    let rows: Vec<Row> = conn
+        .prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM entity
+             WHERE entity_type = ?1 AND deleted = 0 AND substr(fqn, 1, length(?2)) = ?2
+             ORDER BY fqn"
+        ))?
+        .query_map(
+            params![entity_type.as_str(), format!("{scope_fqn}.")],
+            read_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| !seen.contains(&row.fqn))
+        .collect())
+}
+
+/// The columns [`read_row`] reads.
+const ROW_COLUMNS: &str = "id, fqn, version_tenths, deleted, source_hash";
+
 /// The row of an entity, deleted or not.
 fn find(conn: &Connection, entity_type: EntityType, fqn: &str) -> Result<Option<Row>> {
     let row = conn
-        .prepare_cached(
-            "SELECT id, version_tenths, deleted, source_hash FROM entity WHERE entity_type = ?1 AND fqn = ?2",
-        )?
+        .prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM entity WHERE entity_type = ?1 AND fqn = ?2"
+        ))?
         .query_row([entity_type.as_str(), fqn], read_row)
+        .optional()?;
+    Ok(row)
+}
+
+/// The row of an entity of a type by id, deleted or not.
+fn find_by_id(conn: &Connection, entity_type: EntityType, id: &str) -> Result<Option<Row>> {
+    let row = conn
+        .prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM entity WHERE entity_type = ?1 AND id = ?2"
+        ))?
+        .query_row([entity_type.as_str(), id], read_row)
         .optional()?;
     Ok(row)
 }
@@ -337,18 +620,15 @@ fn find(conn: &Connection, entity_type: EntityType, fqn: &str) -> Result<Option<
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
         id: r.get(0)?,
-        version: Version(r.get(1)?),
-        deleted: r.get(2)?,
-        source_hash: r.get(3)?,
+        fqn: r.get(1)?,
+        version: Version(r.get(2)?),
+        deleted: r.get(3)?,
+        source_hash: r.get(4)?,
     })
 }
 
 /// The id and JSON of the live parent a request names; an error when there is none.
-fn find_parent(
-    conn: &Connection,
-    request: &CreateEntity,
-    fqn: &str,
-) -> Result<Option<(String, Value)>> {
+fn find_parent(conn: &Connection, request: &EntityRequest) -> Result<Option<(String, Value)>> {
     let entity_type = request.entity_type();
     let (Some((parent_type, _)), Some(parent_fqn)) =
         (entity::parent_link(entity_type), request.parent_fqn())
@@ -359,14 +639,14 @@ fn find_parent(
         .prepare_cached(
             "SELECT id, json FROM entity WHERE entity_type = ?1 AND fqn = ?2 AND deleted = 0",
         )?
-        .query_row([parent_type.as_str(), &parent_fqn], |r| {
+        .query_row([parent_type.as_str(), parent_fqn], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
     let (id, text) = found.ok_or_else(|| CatalogError::MissingParent {
         entity_type: entity_type.as_str(),
-        fqn: fqn.to_string(),
-        parent: parent_fqn,
+        fqn: request.fqn().to_string(),
+        parent: parent_fqn.to_string(),
     })?;
     let json = parse(&id, &text)?;
     Ok(Some((id, json)))

@@ -8,6 +8,7 @@ mod demo;
 mod ingest;
 mod logging;
 mod progress;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,10 @@ enum Command {
     },
     /// Look at what was ingested into the embedded catalog.
     Catalog(catalog::CatalogArgs),
+    /// Serve the catalog over OpenMetadata's REST API.
+    Serve(serve::ServeArgs),
+    /// Mint a JWT for a bot, signed with the server's key.
+    Token(serve::TokenArgs),
     /// Ingest a seeded embedded DynamoDB-compatible endpoint and show the catalog (no AWS needed).
     Demo(demo::DemoArgs),
 }
@@ -92,6 +97,8 @@ fn main() -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Catalog(args) => catalog::run(args),
+            Command::Serve(args) => serve::serve(args).await,
+            Command::Token(args) => serve::token(args),
             Command::Demo(args) => demo::run(args).await,
         }
     });

@@ -2,5 +2,6 @@
 
 mod fixtures;
 mod query;
+mod requests;
 mod sink;
 mod store;

@@ -1,0 +1,78 @@
+//! [`RestSinkError`]. Every variant holds text only, so that one failed bulk request can be
+//! reported against each of its entities, and no variant can carry a request header: the
+//! bearer token never reaches a message.
+
+/// Everything that can go wrong talking to the OpenMetadata server.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RestSinkError {
+    #[error("invalid openmetadata server url `{url}`: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    #[error(
+        "openMetadataServerConfig.securityConfig.jwtToken is required with authProvider `{provider}` \
+         (use `no-auth` for a server without authentication)"
+    )]
+    MissingToken { provider: String },
+    #[error("cannot read the {what} `{path}`: {reason}")]
+    ReadFile {
+        what: &'static str,
+        path: String,
+        reason: String,
+    },
+    #[error("invalid {what}: {reason}")]
+    Tls { what: &'static str, reason: String },
+    #[error("invalid header `{name}` in openMetadataServerConfig.extraHeaders: {reason}")]
+    InvalidHeader { name: String, reason: String },
+    #[error("cannot build the http client: {0}")]
+    Client(String),
+    #[error("cannot read the openmetadata server version: {0}")]
+    Version(String),
+    #[error(
+        "openmetadata server version {found} is not supported: the metadata-rest sink supports 1.x and 2.x \
+         (set enableVersionValidation: false to try anyway)"
+    )]
+    UnsupportedVersion { found: String },
+    #[error("the openmetadata server refused the credentials ({status}): {message}")]
+    Unauthorized { status: u16, message: String },
+    #[error("{method} {target} failed: {reason}")]
+    Transport {
+        method: &'static str,
+        target: String,
+        reason: String,
+    },
+    #[error("{method} {target} answered {status}: {message}")]
+    Status {
+        method: &'static str,
+        target: String,
+        status: u16,
+        message: String,
+    },
+    #[error("{method} {target} answered an unexpected body: {reason}")]
+    InvalidResponse {
+        method: &'static str,
+        target: String,
+        reason: String,
+    },
+    #[error("rejected by the server ({status}): {message}")]
+    Rejected { status: u16, message: String },
+    #[error("the server's bulk answer does not mention this entity{}", reason_suffix(.0))]
+    NotReported(Option<String>),
+}
+
+fn reason_suffix(reason: &Option<String>) -> String {
+    reason
+        .as_ref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default()
+}
+
+impl RestSinkError {
+    /// The HTTP status the server answered, if the error is an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            RestSinkError::Unauthorized { status, .. }
+            | RestSinkError::Status { status, .. }
+            | RestSinkError::Rejected { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,423 @@
+//! [`Api`]: requests to `<hostPort>/<apiVersion>/...` with bounded retries, and the
+//! server's error bodies turned into [`RestSinkError`]s.
+//!
+//! Every request this sink sends is idempotent (GET, create-or-update PUT, soft DELETE), so
+//! all of them are retried on connection errors, timeouts, 429 and 5xx answers, with
+//! exponential backoff and jitter, honouring `Retry-After`. Other answers are returned at
+//! once: a 4xx is about the request and would fail again.
+//!
+//! Until the server has answered, and again after a request ran out of retries, requests
+//! get only a short retry cycle: a wrong `hostPort` fails in seconds, and a server that went
+//! down fails each remaining request in about a second rather than a minute. The next
+//! answer brings the patient cycle back.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use backon::{ExponentialBuilder, Retryable};
+use ferrometa_config::Secret;
+use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::{Client, Method, StatusCode, Url};
+use serde::Deserialize;
+
+use crate::error::RestSinkError;
+
+/// Shown instead of a secret found in a server message.
+const MASK: &str = "**********";
+/// The change header of OpenMetadata's create-or-update answers.
+const CHANGE_HEADER: &str = "X-OpenMetadata-Change";
+/// Longest `Retry-After` honoured: a server asking for more is treated as failing.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Longest part of a non-JSON error body quoted in a message.
+const MAX_QUOTED_BODY: usize = 300;
+
+/// Retries while the server is not known to be up.
+const QUICK_RETRY: ExponentialBuilder = ExponentialBuilder::new()
+    .with_min_delay(Duration::from_millis(250))
+    .with_factor(3.0)
+    .with_max_times(2)
+    .with_jitter();
+/// Retries while the server answers: about a minute of backoff (0.25 s, 0.75 s, ... 30 s)
+/// rides out a restart.
+const PATIENT_RETRY: ExponentialBuilder = ExponentialBuilder::new()
+    .with_min_delay(Duration::from_millis(250))
+    .with_factor(3.0)
+    .with_max_delay(Duration::from_secs(30))
+    .with_max_times(6)
+    .with_jitter();
+
+/// A final answer: any status (after retries), with its body.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    /// `X-OpenMetadata-Change`: `entityCreated`, `entityUpdated` or `entityNoChange`.
+    pub change: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// The HTTP side of the sink: one client, one base URL.
+pub(crate) struct Api {
+    client: Client,
+    /// `<hostPort>/<apiVersion>`, without a trailing slash.
+    base: String,
+    /// Values that must never appear in a message: the token and the extra headers.
+    secrets: Vec<Secret>,
+    /// Whether the last request got an answer (which earns the patient retries).
+    answering: AtomicBool,
+}
+
+/// One failed attempt, as the retry loop sees it.
+enum Attempt {
+    /// No answer: connection refused or reset, timeout, broken body.
+    Transport(reqwest::Error),
+    /// An answer worth asking again (429, 5xx), kept to report it if retries run out.
+    Transient(Reply, Option<Duration>),
+    /// No point in retrying (e.g. a TLS or request-building error).
+    Fatal(reqwest::Error),
+}
+
+impl Api {
+    pub fn new(client: Client, base: String, secrets: Vec<Secret>) -> Api {
+        Api {
+            client,
+            base,
+            secrets,
+            answering: AtomicBool::new(false),
+        }
+    }
+
+    /// The URL of `path` (already percent-encoded, see [`quote`]) with `query` pairs.
+    pub fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url, RestSinkError> {
+        let raw = format!("{}/{path}", self.base);
+        let mut url = Url::parse(&raw).map_err(|e| RestSinkError::InvalidUrl {
+            url: raw,
+            reason: e.to_string(),
+        })?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+
+    /// Sends a request, retrying transient failures; any final status is returned.
+    pub async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<Reply, RestSinkError> {
+        let method_name = method_name(&method);
+        let started = Instant::now();
+        let attempt = || async {
+            let mut request = self.client.request(method.clone(), url.clone());
+            if let Some(body) = &body {
+                request = request
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(body.clone());
+            }
+            let response = request.send().await.map_err(classify)?;
+            let status = response.status();
+            let change = response
+                .headers()
+                .get(CHANGE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let retry_after = response.headers().get(RETRY_AFTER).and_then(retry_after);
+            let body = response.bytes().await.map_err(classify)?.to_vec();
+            let reply = Reply {
+                status,
+                change,
+                body,
+            };
+            if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+                return Err(Attempt::Transient(reply, retry_after));
+            }
+            Ok(reply)
+        };
+        let policy = if self.answering.load(Ordering::Relaxed) {
+            PATIENT_RETRY
+        } else {
+            QUICK_RETRY
+        };
+        let result = attempt
+            .retry(policy)
+            .when(|e| !matches!(e, Attempt::Fatal(_)))
+            .adjust(|e, delay| match e {
+                Attempt::Transient(_, Some(after)) if delay.is_some() => Some(*after),
+                _ => delay,
+            })
+            .notify(|e, delay| {
+                tracing::warn!(
+                    "{method_name} {}: {}; retrying in {delay:.1?}",
+                    target(&url),
+                    self.describe(e)
+                )
+            })
+            .await;
+        self.answering.store(result.is_ok(), Ordering::Relaxed);
+        let reply = match result {
+            Ok(reply) | Err(Attempt::Transient(reply, _)) => reply,
+            Err(Attempt::Transport(e) | Attempt::Fatal(e)) => {
+                return Err(RestSinkError::Transport {
+                    method: method_name,
+                    target: target(&url),
+                    reason: chain(&e),
+                });
+            }
+        };
+        tracing::debug!(
+            "{method_name} {} -> {} in {:.0?}",
+            target(&url),
+            reply.status.as_u16(),
+            started.elapsed()
+        );
+        Ok(reply)
+    }
+
+    /// `reply` if it is a success, else the server's complaint as an error.
+    pub fn success(
+        &self,
+        method: &Method,
+        url: &Url,
+        reply: Reply,
+    ) -> Result<Reply, RestSinkError> {
+        if reply.status.is_success() {
+            Ok(reply)
+        } else {
+            Err(self.failure(method, url, &reply))
+        }
+    }
+
+    /// The server's complaint in a non-success answer, as an error.
+    pub fn failure(&self, method: &Method, url: &Url, reply: &Reply) -> RestSinkError {
+        let status = reply.status.as_u16();
+        let message = self.message(reply);
+        match reply.status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                RestSinkError::Unauthorized { status, message }
+            }
+            _ => RestSinkError::Status {
+                method: method_name(method),
+                target: target(url),
+                status,
+                message,
+            },
+        }
+    }
+
+    /// Parses a successful answer's JSON body.
+    pub fn json<T: for<'de> Deserialize<'de>>(
+        &self,
+        method: &Method,
+        url: &Url,
+        reply: &Reply,
+    ) -> Result<T, RestSinkError> {
+        serde_json::from_slice(&reply.body).map_err(|e| RestSinkError::InvalidResponse {
+            method: method_name(method),
+            target: target(url),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The server's explanation in an error answer: the `message` of OpenMetadata's
+    /// `{code, message}` bodies, else the start of the body; secrets masked either way.
+    pub fn message(&self, reply: &Reply) -> String {
+        #[derive(Deserialize)]
+        struct ErrorBody {
+            message: String,
+        }
+        let text = match serde_json::from_slice::<ErrorBody>(&reply.body) {
+            Ok(body) => body.message,
+            Err(_) => {
+                let text = String::from_utf8_lossy(&reply.body);
+                let text = text.trim();
+                match text.char_indices().nth(MAX_QUOTED_BODY) {
+                    Some((cut, _)) => format!("{}…", &text[..cut]),
+                    None if text.is_empty() => reply
+                        .status
+                        .canonical_reason()
+                        .unwrap_or("no message")
+                        .to_string(),
+                    None => text.to_string(),
+                }
+            }
+        };
+        self.redact(text)
+    }
+
+    /// `text` with every secret replaced by a mask.
+    pub fn redact(&self, text: String) -> String {
+        self.secrets
+            .iter()
+            .map(Secret::expose)
+            .filter(|s| !s.is_empty())
+            .fold(text, |text, secret| text.replace(secret, MASK))
+    }
+
+    fn describe(&self, attempt: &Attempt) -> String {
+        match attempt {
+            Attempt::Transport(e) | Attempt::Fatal(e) => chain(e),
+            Attempt::Transient(reply, _) => {
+                format!("{} {}", reply.status.as_u16(), self.message(reply))
+            }
+        }
+    }
+}
+
+/// Whether a request error is worth another attempt. TLS failures (an untrusted or invalid
+/// certificate) surface as `InvalidData` I/O errors and will not heal by themselves.
+fn classify(e: reqwest::Error) -> Attempt {
+    // Named by its path in messages instead: a `hostPort` may carry credentials.
+    let e = e.without_url();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(err) = source {
+        if err
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData)
+        {
+            return Attempt::Fatal(e);
+        }
+        source = err.source();
+    }
+    if e.is_builder() || e.is_redirect() {
+        Attempt::Fatal(e)
+    } else {
+        Attempt::Transport(e)
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is not worth parsing here), if short enough.
+fn retry_after(value: &HeaderValue) -> Option<Duration> {
+    let seconds: u64 = value.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds)).filter(|d| *d <= MAX_RETRY_AFTER)
+}
+
+/// An error with its causes, `outer: inner: innermost`.
+fn chain(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        let part = err.to_string();
+        if !text.ends_with(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = err.source();
+    }
+    text
+}
+
+/// How a URL is named in messages: its path and query.
+pub(crate) fn target(url: &Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+pub(crate) fn method_name(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::POST => "POST",
+        _ => "request",
+    }
+}
+
+/// Percent-encodes an FQN as one path segment, as OpenMetadata's client does with
+/// `urllib.parse.quote(fqn, safe="")`: everything but letters, digits and `_.-~`.
+pub(crate) fn quote(fqn: &str) -> String {
+    let mut out = String::with_capacity(fqn.len());
+    for byte in fqn.bytes() {
+        if byte.is_ascii_alphanumeric() || b"_.-~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_matches_python_quote_with_no_safe_characters() {
+        assert_eq!(quote("\"my.dyn\".default"), "%22my.dyn%22.default");
+        assert_eq!(quote("a/b c:d"), "a%2Fb%20c%3Ad");
+        assert_eq!(quote("ünï"), "%C3%BCn%C3%AF");
+        assert_eq!(quote("a_b-c~d.e"), "a_b-c~d.e");
+    }
+
+    #[test]
+    fn retry_after_is_bounded() {
+        assert_eq!(
+            retry_after(&HeaderValue::from_static("2")),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(retry_after(&HeaderValue::from_static("3600")), None);
+        assert_eq!(
+            retry_after(&HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT")),
+            None
+        );
+    }
+
+    fn api(secret: &str) -> Api {
+        Api::new(
+            Client::new(),
+            "http://localhost:8585/api/v1".into(),
+            vec![Secret::new(secret)],
+        )
+    }
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status: StatusCode::from_u16(status).unwrap(),
+            change: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn messages_come_from_json_bodies_and_hide_secrets() {
+        let api = api("s3cr3t");
+        assert_eq!(
+            api.message(&reply(
+                404,
+                r#"{"code":404,"message":"table instance for a.b not found"}"#
+            )),
+            "table instance for a.b not found"
+        );
+        assert_eq!(
+            api.message(&reply(401, r#"{"code":401,"message":"bad token s3cr3t"}"#)),
+            "bad token **********"
+        );
+        assert_eq!(
+            api.message(&reply(502, "<html>bad gateway</html>")),
+            "<html>bad gateway</html>"
+        );
+        assert_eq!(api.message(&reply(503, "")), "Service Unavailable");
+        assert!(api.message(&reply(500, &"x".repeat(1000))).ends_with("x…"));
+    }
+
+    #[test]
+    fn urls_keep_encoded_paths_and_encode_queries() {
+        let api = api("t");
+        let url = api
+            .url(
+                &format!("tables/name/{}", quote("s.\"a.b\"")),
+                &[("fields", "sourceHash"), ("databaseSchema", "s.d e")],
+            )
+            .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://localhost:8585/api/v1/tables/name/s.%22a.b%22?fields=sourceHash&databaseSchema=s.d+e"
+        );
+        assert_eq!(
+            target(&url),
+            "/api/v1/tables/name/s.%22a.b%22?fields=sourceHash&databaseSchema=s.d+e"
+        );
+    }
+}

@@ -1,0 +1,339 @@
+//! Authentication: the signing key kept beside the catalog, bot tokens, and the guard every
+//! request but `system/version` passes.
+//!
+//! Tokens are HS256 JWTs with `sub` (the bot's name, which becomes `updatedBy`),
+//! `iss: ferrometa`, `iat`, `isBot: true` and an optional `exp`. HS256 keeps the key a single
+//! secret file: the server and `ferrometa token` are the only parties that sign or verify,
+//! so no public key has to be published. Replacing the key ([`rotate_key`]) invalidates every
+//! token signed with the old one once the server restarts.
+
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::errors::ErrorKind as JwtErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ServerError;
+use crate::http::{ApiError, AppState};
+
+/// The `iss` of every token, checked on every request.
+const ISSUER: &str = "ferrometa";
+/// Random bytes in a new key: HS256 wants at least the hash's size.
+const KEY_BYTES: usize = 32;
+/// `updatedBy` when authentication is off.
+const OPEN_CALLER: &str = "admin";
+
+/// The signing key beside a catalog: `<catalog>.jwt-key`.
+pub fn default_key_file(catalog: &Path) -> PathBuf {
+    let mut name = catalog.file_name().unwrap_or_default().to_os_string();
+    name.push(".jwt-key");
+    catalog.with_file_name(name)
+}
+
+/// A token for the bot `bot`, valid for `ttl` (forever without it), signed with the key in
+/// `key_file`, which is created (readable by its owner only) when missing.
+pub fn mint_token(
+    key_file: &Path,
+    bot: &str,
+    ttl: Option<Duration>,
+) -> Result<String, ServerError> {
+    if bot.is_empty()
+        || bot.chars().count() > 128
+        || bot.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(ServerError::BotName(bot.to_string()));
+    }
+    let key = load_or_create_key(key_file)?;
+    let claims = Claims {
+        sub: bot.to_string(),
+        iss: ISSUER.to_string(),
+        iat: (crate::now_ms() / 1000) as u64,
+        exp: crate::expiry(ttl),
+        is_bot: true,
+    };
+    Ok(jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &key.encoding,
+    )?)
+}
+
+/// Replaces the key in `key_file` with a new random one. Tokens signed with the old key are
+/// refused by servers started afterwards.
+pub fn rotate_key(key_file: &Path) -> Result<(), ServerError> {
+    let text = new_key_text()?;
+    let mut staging = key_file.as_os_str().to_os_string();
+    staging.push(".new");
+    let staging = PathBuf::from(staging);
+    let _ = std::fs::remove_file(&staging);
+    write_private(&staging, &text)?;
+    // A rename replaces the key at once: readers see the old key or the new one, whole.
+    std::fs::rename(&staging, key_file).map_err(|source| ServerError::WriteKey {
+        path: key_file.to_path_buf(),
+        source,
+    })
+}
+
+/// The claims of ferrometa's tokens.
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    iss: String,
+    iat: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    exp: Option<u64>,
+    /// OpenMetadata's claim for bot principals.
+    #[serde(rename = "isBot", default)]
+    is_bot: bool,
+}
+
+/// The key a server signs and verifies with.
+pub(crate) struct SigningKey {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+/// Reads the key in `path`, creating it first when missing.
+pub(crate) fn load_or_create_key(path: &Path) -> Result<SigningKey, ServerError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            let text = new_key_text()?;
+            match write_private(path, &text) {
+                Ok(()) => {
+                    tracing::info!(path = %path.display(), "created a new token signing key");
+                    text
+                }
+                // Another process created it meanwhile: use theirs.
+                Err(ServerError::WriteKey { source, .. })
+                    if source.kind() == ErrorKind::AlreadyExists =>
+                {
+                    read_key_text(path)?
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(source) => {
+            return Err(ServerError::ReadKey {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    warn_if_shared(path);
+    let secret = URL_SAFE_NO_PAD
+        .decode(text.trim())
+        .ok()
+        .filter(|secret| secret.len() >= KEY_BYTES)
+        .ok_or_else(|| ServerError::InvalidKey(path.to_path_buf()))?;
+    Ok(SigningKey {
+        encoding: EncodingKey::from_secret(&secret),
+        decoding: DecodingKey::from_secret(&secret),
+    })
+}
+
+fn read_key_text(path: &Path) -> Result<String, ServerError> {
+    std::fs::read_to_string(path).map_err(|source| ServerError::ReadKey {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn new_key_text() -> Result<String, ServerError> {
+    let mut secret = [0u8; KEY_BYTES];
+    getrandom::fill(&mut secret).map_err(|e| ServerError::Random(e.to_string()))?;
+    Ok(format!("{}\n", URL_SAFE_NO_PAD.encode(secret)))
+}
+
+/// Creates `path` (which must not exist) readable and writable by its owner only.
+fn write_private(path: &Path, text: &str) -> Result<(), ServerError> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .and_then(|mut file| {
+            file.write_all(text.as_bytes())?;
+            file.sync_all()
+        })
+        .map_err(|source| ServerError::WriteKey {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+fn warn_if_shared(path: &Path) {
+    #[cfg(unix)]
+    if let Ok(metadata) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        if metadata.permissions().mode() & 0o077 != 0 {
+            tracing::warn!(path = %path.display(), "the token signing key is readable by other users: chmod 600 it");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// How requests are let in.
+pub(crate) enum Guard {
+    Jwt(SigningKey),
+    Open,
+}
+
+/// Who makes a request.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub name: String,
+    /// Bots' PUTs keep curated fields (see `merge`).
+    pub bot: bool,
+}
+
+impl Guard {
+    /// The caller a request's `Authorization` header proves, or the 401 to answer.
+    fn check(&self, headers: &HeaderMap) -> Result<Caller, ApiError> {
+        let key = match self {
+            Guard::Open => {
+                return Ok(Caller {
+                    name: OPEN_CALLER.to_string(),
+                    bot: false,
+                });
+            }
+            Guard::Jwt(key) => key,
+        };
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                let (scheme, token) = value.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            })
+            .ok_or_else(|| {
+                ApiError::unauthorized(
+                    "token not present: send `Authorization: Bearer <token>` (mint one with `ferrometa token`)",
+                )
+            })?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_required_spec_claims(&["sub", "iss"]);
+        let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation)
+            .map_err(|e| {
+                ApiError::unauthorized(match e.kind() {
+                    JwtErrorKind::ExpiredSignature => "token expired",
+                    JwtErrorKind::InvalidSignature => "token not signed with this server's key",
+                    JwtErrorKind::InvalidIssuer => "token not issued by ferrometa",
+                    JwtErrorKind::InvalidAlgorithm => "token not signed with HS256",
+                    _ => "malformed token",
+                })
+            })?
+            .claims;
+        Ok(Caller {
+            name: claims.sub,
+            bot: claims.is_bot,
+        })
+    }
+}
+
+/// Middleware: lets a request through with its [`Caller`] as an extension, or answers 401.
+/// The caller is also put on the response, for the access log. `system/version` is open, as
+/// on OpenMetadata: clients check it before they authenticate.
+pub(crate) async fn guard(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path() == crate::system::VERSION_PATH {
+        return next.run(request).await;
+    }
+    match state.0.guard.check(request.headers()) {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller.clone());
+            let mut response = next.run(request).await;
+            response.extensions_mut().insert(caller);
+            response
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_files_sit_beside_the_catalog() {
+        assert_eq!(
+            default_key_file(Path::new("/data/catalog.db")),
+            Path::new("/data/catalog.db.jwt-key")
+        );
+    }
+
+    #[test]
+    fn tokens_carry_the_bot_and_verify_with_their_key_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("k");
+        let token = mint_token(&key_file, "ingestion-bot", None).unwrap();
+        let guard = Guard::Jwt(load_or_create_key(&key_file).unwrap());
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        let caller = guard.check(&headers).unwrap();
+        assert_eq!((caller.name.as_str(), caller.bot), ("ingestion-bot", true));
+
+        rotate_key(&key_file).unwrap();
+        let rotated = Guard::Jwt(load_or_create_key(&key_file).unwrap());
+        let error = rotated.check(&headers).unwrap_err();
+        assert_eq!(error.message, "token not signed with this server's key");
+    }
+
+    #[test]
+    fn expired_tokens_and_bad_names_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("k");
+        assert!(matches!(
+            mint_token(&key_file, "a b", None),
+            Err(ServerError::BotName(_))
+        ));
+        let key = load_or_create_key(&key_file).unwrap();
+        let claims = Claims {
+            sub: "bot".into(),
+            iss: ISSUER.into(),
+            iat: 1,
+            exp: Some(2),
+            is_bot: true,
+        };
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key.encoding).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        assert_eq!(
+            Guard::Jwt(key).check(&headers).unwrap_err().message,
+            "token expired"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_keys_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("k");
+        mint_token(&key_file, "bot", Some(Duration::from_secs(60))).unwrap();
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

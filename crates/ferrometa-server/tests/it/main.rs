@@ -1,0 +1,12 @@
+//! Integration tests: a real server on 127.0.0.1:0 over a temporary catalog, driven with an
+//! HTTP client, as OpenMetadata's client would.
+
+mod auth;
+mod bulk;
+mod entities;
+mod errors;
+mod harness;
+mod lists;
+mod shape;
+mod shutdown;
+mod system;

@@ -7,7 +7,10 @@
 //! cargo run -p ferrometa-server --example upstream_ingest -- .venv-upstream/bin/metadata
 //! ```
 //!
-//! Exits non-zero when a run fails or the catalog lacks the tables. Server request logs go
+//! Then ferrometa's own workflow ingests the same tables through its `metadata-rest` sink into
+//! the same server (as service `ferrometa_dynamodb`), and both run times are printed.
+//!
+//! Exits non-zero when a run fails or the catalog lacks a table or its columns. Server request logs go
 //! to stderr (`RUST_LOG` filters them).
 
 use std::path::PathBuf;
@@ -52,7 +55,9 @@ async fn main() -> ExitCode {
     let recipe = dir.path().join("dynamodb.yaml");
     std::fs::write(&recipe, recipe_text(&emulator.endpoint(), &api, &token)).unwrap();
     let mut failed = false;
+    let mut upstream_seconds = Vec::new();
     for run in 1..=2 {
+        let started = std::time::Instant::now();
         let (recipe, program) = (recipe.clone(), metadata.clone());
         let status = tokio::task::spawn_blocking(move || {
             std::process::Command::new(&program)
@@ -63,7 +68,10 @@ async fn main() -> ExitCode {
         .await
         .unwrap();
         match status {
-            Ok(status) if status.success() => eprintln!("run {run}: metadata ingest succeeded"),
+            Ok(status) if status.success() => {
+                upstream_seconds.push(started.elapsed().as_secs_f64());
+                eprintln!("run {run}: metadata ingest succeeded in {:.2} s", started.elapsed().as_secs_f64());
+            }
             Ok(status) => {
                 eprintln!("run {run}: metadata ingest failed: {status}");
                 failed = true;
@@ -75,9 +83,31 @@ async fn main() -> ExitCode {
         }
     }
 
+    // ferrometa's workflow, same tables, same server, its own service.
+    let ours_text = recipe_text(&emulator.endpoint(), &api, &token).replace("local_dynamodb", "ferrometa_dynamodb");
+    let recipe = ferrometa_config::load_str(&ours_text, ferrometa_config::Format::Yaml, "ferrometa.yaml")
+        .expect("the same recipe loads");
+    let mut ours_seconds = Vec::new();
+    for run in 1..=2 {
+        let started = std::time::Instant::now();
+        let mut workflow = ferrometa_registry::create_workflow(&recipe).await.expect("workflow");
+        let executed = workflow.execute().await;
+        let stopped = workflow.stop().await;
+        if executed.is_err() || stopped.is_err() || workflow.raise_from_status(false).is_err() {
+            eprintln!("run {run}: ferrometa failed:\n{}", workflow.print_status());
+            failed = true;
+        }
+        ours_seconds.push(started.elapsed().as_secs_f64());
+        eprintln!("run {run}: ferrometa ingest succeeded in {:.2} s", started.elapsed().as_secs_f64());
+    }
+    eprintln!(
+        "run times for {} tables (first, second): upstream metadata ingest {upstream_seconds:.2?} s, ferrometa {ours_seconds:.2?} s",
+        seeded.tables.len()
+    );
+
     let client = reqwest::Client::new();
     let tables: serde_json::Value = client
-        .get(format!("{api}/v1/tables?limit=1000&fields=*"))
+        .get(format!("{api}/v1/tables?limit=1000&fields=*&service=local_dynamodb"))
         .bearer_auth(&token)
         .send()
         .await
@@ -98,6 +128,16 @@ async fn main() -> ExitCode {
         .map(|t| t["version"].to_string())
         .collect();
     eprintln!("catalog tables: {names:?}, versions {versions:?}");
+    for table in tables["data"].as_array().unwrap() {
+        if table["columns"].as_array().is_none_or(|c| c.is_empty()) {
+            eprintln!("table {} has no columns", table["name"]);
+            failed = true;
+        }
+    }
+    if names.len() != seeded.tables.len() {
+        eprintln!("expected {} tables, found {}", seeded.tables.len(), names.len());
+        failed = true;
+    }
     for expected in seeded.table_names() {
         if !names.contains(&expected) {
             eprintln!("missing table {expected}");

@@ -1,0 +1,110 @@
+"""The GIL is released while the engine runs, and Python signals (Ctrl-C, Airflow's
+SIGALRM-based `execution_timeout`) cancel a run cleanly."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from ferrometa import Workflow
+
+from conftest import LARGE_TABLES, catalog_tables, make_recipe
+
+
+class TaskTimeout(Exception):
+    """Stands in for Airflow's AirflowTaskTimeout, raised from a SIGALRM handler the same way."""
+
+
+def test_gil_is_released_while_running(large_endpoint, catalog):
+    ticks = 0
+    running = True
+
+    def tick():
+        nonlocal ticks
+        while running:
+            ticks += 1
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=tick)
+    workflow = Workflow.create(make_recipe(large_endpoint, catalog))
+    thread.start()
+    started = time.monotonic()
+    workflow.execute()
+    elapsed = time.monotonic() - started
+    running = False
+    thread.join()
+    assert len(catalog_tables(catalog)) == LARGE_TABLES
+    # A thread starved of the GIL would barely tick; a free one ticks about once a ms.
+    assert ticks > elapsed * 1000 / 4, (ticks, elapsed)
+
+
+#: Run in a child process: polls the catalog until it holds a table, then signals the parent.
+WATCH = """
+import os, sqlite3, sys, time
+catalog, pid, signum = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    try:
+        with sqlite3.connect(catalog) as db:
+            if db.execute("SELECT 1 FROM entity WHERE entity_type = 'table'").fetchone():
+                break
+    except sqlite3.Error:
+        pass
+    time.sleep(0.005)
+os.kill(pid, signum)
+"""
+
+
+def signal_once_written(catalog, signum):
+    """Sends `signum` to this process once a table is in the catalog (mid-run).
+
+    The catalog is read from another process: a second SQLite library (Python's) opening the
+    file in the process that writes it would break the writer's locks.
+    """
+    return subprocess.Popen([sys.executable, "-c", WATCH, str(catalog), str(os.getpid()), str(int(signum))])
+
+
+def interrupted_run(endpoint, catalog, signum, expected):
+    """Runs a workflow interrupted by `signum` mid-run; returns the tables it wrote."""
+    workflow = Workflow.create(make_recipe(endpoint, catalog))
+    watcher = signal_once_written(catalog, signum)
+    with pytest.raises(expected):
+        workflow.execute()
+    assert watcher.wait(timeout=30) == 0
+    status = workflow.status
+    assert status.cancelled
+    assert status.deleted == []
+    assert workflow.result_status() == 1
+    assert "Workflow was cancelled before it finished" in str(status)
+    with sqlite3.connect(catalog) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    written = catalog_tables(catalog)
+    assert 0 < len(written) < LARGE_TABLES
+    return written
+
+
+def test_ctrl_c_cancels_and_the_next_run_completes(large_endpoint, catalog):
+    written = interrupted_run(large_endpoint, catalog, signal.SIGINT, KeyboardInterrupt)
+
+    workflow = Workflow.create(make_recipe(large_endpoint, catalog))
+    workflow.execute()
+    workflow.raise_from_status()
+    assert len(catalog_tables(catalog)) == LARGE_TABLES
+    assert workflow.status.sink.unchanged >= len(written)
+    assert workflow.status.deleted == []
+
+
+def test_timeout_signal_handler_cancels(large_endpoint, catalog):
+    def on_alarm(signum, frame):
+        raise TaskTimeout("Timeout, PID: 1")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        interrupted_run(large_endpoint, catalog, signal.SIGALRM, TaskTimeout)
+    finally:
+        signal.signal(signal.SIGALRM, previous)

@@ -121,6 +121,9 @@ async fn ingests_the_demo_tables_and_a_rerun_writes_nothing() {
     let s = status(&status_file);
     assert_eq!(s["sink"]["records"].as_array().unwrap().len(), 3 + seeded.tables.len());
     assert!(s["readCapacity"].as_f64().unwrap() > 0.0);
+    let per_table: f64 = s["readCapacityByTable"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    assert_eq!(s["readCapacityByTable"].as_object().unwrap().len(), seeded.tables.len());
+    assert!((per_table - s["readCapacity"].as_f64().unwrap()).abs() < 1e-6);
 
     let second = ferrometa(&["ingest", "-c", config.to_str().unwrap(), "--status-json", status_arg]).await;
     assert_eq!(second.code, 0, "{}", second.stderr);

@@ -4,6 +4,7 @@
 //! count as processed, and the printed success rate is the one the threshold uses (the
 //! lowest of the steps' rates).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -77,8 +78,10 @@ pub struct WorkflowStatus {
     pub sink: StepStatus,
     /// FQNs of tables marked deleted this run.
     pub deleted: Vec<String>,
-    /// Read capacity units consumed by sampling.
+    /// Read capacity units consumed by sampling, in total.
     pub read_capacity: f64,
+    /// Read capacity units consumed by sampling, per table FQN.
+    pub read_capacity_by_table: BTreeMap<String, f64>,
     /// Seconds from start to end of `execute`.
     pub duration_seconds: f64,
     /// Where the sink wrote, when it says.

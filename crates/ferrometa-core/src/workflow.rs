@@ -164,15 +164,13 @@ impl Workflow {
     ) {
         match event {
             SourceEvent::Entity { entity, read_capacity } => {
-                self.status.read_capacity += read_capacity;
-                self.status.source.records.push(entity.fqn());
+                self.count_entity(&entity, read_capacity);
                 pending.push(entity);
                 // Gather what is already queued into one batch: fewer sink transactions.
                 while pending.len() < BATCH {
                     match rx.try_recv() {
                         Ok(SourceEvent::Entity { entity, read_capacity }) => {
-                            self.status.read_capacity += read_capacity;
-                            self.status.source.records.push(entity.fqn());
+                            self.count_entity(&entity, read_capacity);
                             pending.push(entity);
                         }
                         Ok(other) => {
@@ -207,6 +205,16 @@ impl Workflow {
                 self.mark_deleted(&listing).await;
             }
         }
+    }
+
+    fn count_entity(&mut self, entity: &CreateEntity, read_capacity: f64) {
+        let fqn = entity.fqn();
+        if entity.entity_type() == EntityType::Table {
+            tracing::debug!(table = %fqn, read_capacity, "table sampled");
+            self.status.read_capacity_by_table.insert(fqn.clone(), read_capacity);
+        }
+        self.status.read_capacity += read_capacity;
+        self.status.source.records.push(fqn);
     }
 
     async fn flush(&mut self, pending: &mut Vec<CreateEntity>) {

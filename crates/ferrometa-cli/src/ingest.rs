@@ -22,7 +22,8 @@ pub async fn run_workflow(mut workflow: Workflow, status_json: Option<&std::path
     };
     let executed = workflow.execute_until(interrupted).await;
     let stopped = workflow.stop().await;
-    eprint!("{}", workflow.print_status());
+    // A blank line first: a progress bar leaves its last frame without a newline.
+    eprint!("\n{}", workflow.print_status());
     if let Some(path) = status_json {
         let json = serde_json::to_string_pretty(workflow.status())?;
         std::fs::write(path, json).with_context(|| format!("could not write the status to {}", path.display()))?;

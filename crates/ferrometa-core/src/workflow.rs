@@ -149,7 +149,8 @@ impl Workflow {
                 Err(WorkflowError::Source(message))
             }
         };
-        if let Some(p) = &self.progress {
+        // Released here, so a progress bar is gone before the summary is printed.
+        if let Some(p) = self.progress.take() {
             p.finish();
         }
         self.status.duration_seconds = started.elapsed().as_secs_f64();

@@ -71,7 +71,10 @@ def signal_once_written(catalog, signum):
 
 def interrupted_run(endpoint, catalog, signum, expected):
     """Runs a workflow interrupted by `signum` mid-run; returns the tables it wrote."""
-    workflow = Workflow.create(make_recipe(endpoint, catalog))
+    recipe = make_recipe(endpoint, catalog)
+    # Paced to several seconds, so the signal lands while tables are still being read.
+    recipe["source"]["sourceConfig"]["config"]["requestsPerSecond"] = 100
+    workflow = Workflow.create(recipe)
     watcher = signal_once_written(catalog, signum)
     with pytest.raises(expected):
         workflow.execute()

@@ -14,7 +14,12 @@ use serde_json::Value;
 #[derive(Args)]
 pub struct CatalogArgs {
     /// The catalog file.
-    #[arg(long, value_name = "FILE", default_value = "ferrometa.db", global = true)]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "ferrometa.db",
+        global = true
+    )]
     catalog: PathBuf,
     /// Print JSON instead of text.
     #[arg(long, global = true)]
@@ -73,7 +78,10 @@ fn parse_type(s: &str) -> Result<EntityType, String> {
 
 fn open(path: &Path) -> anyhow::Result<Catalog> {
     if !path.exists() {
-        bail!("no catalog at {}: run `ferrometa ingest` first, or pass --catalog FILE", path.display());
+        bail!(
+            "no catalog at {}: run `ferrometa ingest` first, or pass --catalog FILE",
+            path.display()
+        );
     }
     Catalog::open(path).with_context(|| format!("could not open the catalog {}", path.display()))
 }
@@ -87,7 +95,11 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
                 database: list.database,
                 schema: list.schema,
                 name_pattern: list.name,
-                include: if list.deleted { Include::All } else { Include::NonDeleted },
+                include: if list.deleted {
+                    Include::All
+                } else {
+                    Include::NonDeleted
+                },
             };
             let page = catalog.list(list.entity_type, &filters, list.limit, None)?;
             if args.json {
@@ -125,7 +137,12 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&stats)?);
             } else {
                 for s in &stats {
-                    println!("{:<16} {:>6} live {:>6} deleted", s.entity_type.as_str(), s.live, s.deleted);
+                    println!(
+                        "{:<16} {:>6} live {:>6} deleted",
+                        s.entity_type.as_str(),
+                        s.live,
+                        s.deleted
+                    );
                 }
             }
         }
@@ -136,31 +153,56 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
 fn get_table(catalog: &Catalog, fqn: &str) -> anyhow::Result<Value> {
     catalog
         .get_by_fqn(EntityType::Table, fqn, Include::All)?
-        .with_context(|| format!("no table `{fqn}` in the catalog (list them with `ferrometa catalog list`)"))
+        .with_context(|| {
+            format!("no table `{fqn}` in the catalog (list them with `ferrometa catalog list`)")
+        })
 }
 
 fn list_line(entity: &Value) -> String {
     let fqn = entity["fullyQualifiedName"].as_str().unwrap_or_default();
     let version = &entity["version"];
-    let columns = entity["columns"].as_array().map(|c| format!("  {} columns", c.len())).unwrap_or_default();
-    let deleted = if entity["deleted"].as_bool() == Some(true) { "  (deleted)" } else { "" };
+    let columns = entity["columns"]
+        .as_array()
+        .map(|c| format!("  {} columns", c.len()))
+        .unwrap_or_default();
+    let deleted = if entity["deleted"].as_bool() == Some(true) {
+        "  (deleted)"
+    } else {
+        ""
+    };
     format!("{fqn}  v{version}{columns}{deleted}")
 }
 
 fn history_line(version: &Value) -> String {
     let change = &version["changeDescription"];
     let names = |key: &str| -> Vec<String> {
-        change[key].as_array().into_iter().flatten().filter_map(|f| f["name"].as_str().map(str::to_string)).collect()
+        change[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["name"].as_str().map(str::to_string))
+            .collect()
     };
     let mut parts = Vec::new();
-    for (label, key) in [("added", "fieldsAdded"), ("updated", "fieldsUpdated"), ("deleted", "fieldsDeleted")] {
+    for (label, key) in [
+        ("added", "fieldsAdded"),
+        ("updated", "fieldsUpdated"),
+        ("deleted", "fieldsDeleted"),
+    ] {
         let n = names(key);
         if !n.is_empty() {
             parts.push(format!("{label}: {}", n.join(", ")));
         }
     }
-    let what = if parts.is_empty() { "created".to_string() } else { parts.join("; ") };
-    format!("v{}  updatedAt {}  {what}", version["version"], version["updatedAt"])
+    let what = if parts.is_empty() {
+        "created".to_string()
+    } else {
+        parts.join("; ")
+    };
+    format!(
+        "v{}  updatedAt {}  {what}",
+        version["version"], version["updatedAt"]
+    )
 }
 
 /// One table as text: header, key and index summary, then the column tree.
@@ -173,19 +215,40 @@ pub fn render_table(table: &Value) -> String {
     }
     out.push('\n');
     for c in table["tableConstraints"].as_array().into_iter().flatten() {
-        let cols: Vec<_> = c["columns"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-        out.push_str(&format!("  {} ({})\n", c["constraintType"].as_str().unwrap_or_default(), cols.join(", ")));
+        let cols: Vec<_> = c["columns"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        out.push_str(&format!(
+            "  {} ({})\n",
+            c["constraintType"].as_str().unwrap_or_default(),
+            cols.join(", ")
+        ));
     }
     let dynamo = &table["extension"]["dynamodb"];
-    for (label, key) in [("GSI", "globalSecondaryIndexes"), ("LSI", "localSecondaryIndexes")] {
+    for (label, key) in [
+        ("GSI", "globalSecondaryIndexes"),
+        ("LSI", "localSecondaryIndexes"),
+    ] {
         for index in dynamo[key].as_array().into_iter().flatten() {
             let keys: Vec<_> = index["keySchema"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|k| format!("{} {}", k["attributeName"].as_str().unwrap_or_default(), k["keyType"].as_str().unwrap_or_default()))
+                .map(|k| {
+                    format!(
+                        "{} {}",
+                        k["attributeName"].as_str().unwrap_or_default(),
+                        k["keyType"].as_str().unwrap_or_default()
+                    )
+                })
                 .collect();
-            let name = index["indexName"].as_str().or(index["name"].as_str()).unwrap_or_default();
+            let name = index["indexName"]
+                .as_str()
+                .or(index["name"].as_str())
+                .unwrap_or_default();
             out.push_str(&format!("  {label} {name} ({})\n", keys.join(", ")));
         }
     }
@@ -201,10 +264,22 @@ fn render_columns(columns: &[Value], indent: &str, out: &mut String) {
     for (i, column) in columns.iter().enumerate() {
         let last = i + 1 == columns.len();
         let branch = if last { "└─ " } else { "├─ " };
-        let name = column["displayName"].as_str().or(column["name"].as_str()).unwrap_or_default();
-        let ty = column["dataTypeDisplay"].as_str().or(column["dataType"].as_str()).unwrap_or_default();
-        let key = column["constraint"].as_str().map(|c| format!("  [{c}]")).unwrap_or_default();
-        let note = column["description"].as_str().map(|d| format!("  — {d}")).unwrap_or_default();
+        let name = column["displayName"]
+            .as_str()
+            .or(column["name"].as_str())
+            .unwrap_or_default();
+        let ty = column["dataTypeDisplay"]
+            .as_str()
+            .or(column["dataType"].as_str())
+            .unwrap_or_default();
+        let key = column["constraint"]
+            .as_str()
+            .map(|c| format!("  [{c}]"))
+            .unwrap_or_default();
+        let note = column["description"]
+            .as_str()
+            .map(|d| format!("  — {d}"))
+            .unwrap_or_default();
         out.push_str(&format!("{indent}{branch}{name}: {ty}{key}{note}\n"));
         if let Some(children) = column["children"].as_array() {
             let deeper = format!("{indent}{}", if last { "   " } else { "│  " });
@@ -225,7 +300,10 @@ pub fn print_overview(path: &Path) -> anyhow::Result<()> {
     for t in &page.data {
         println!("  {}", list_line(t));
     }
-    let richest = page.data.iter().max_by_key(|t| t["columns"].as_array().map_or(0, Vec::len));
+    let richest = page
+        .data
+        .iter()
+        .max_by_key(|t| t["columns"].as_array().map_or(0, Vec::len));
     if let Some(table) = richest {
         println!();
         print!("{}", render_table(table));

@@ -52,7 +52,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     logging::init(&args.log.level(None), false);
     let emulator = Emulator::start().await?;
     let seeded = ferrometa_emulator::seed_demo(&emulator.client()).await?;
-    tracing::info!("embedded DynamoDB endpoint at {} seeded: {seeded:?}", emulator.endpoint());
+    tracing::info!(
+        "embedded DynamoDB endpoint at {} seeded: {seeded:?}",
+        emulator.endpoint()
+    );
     let text = recipe_text(&emulator.endpoint(), &args.catalog);
     println!("Recipe:\n{text}");
     let recipe = ferrometa_config::load_str(&text, ferrometa_config::Format::Yaml, "demo.yaml")?;
@@ -63,6 +66,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     emulator.stop().await;
     println!();
     catalog::print_overview(&args.catalog)?;
-    println!("\nExplore it further with: ferrometa catalog --catalog {} list", args.catalog.display());
+    println!(
+        "\nExplore it further with: ferrometa catalog --catalog {} list",
+        args.catalog.display()
+    );
     Ok(code)
 }

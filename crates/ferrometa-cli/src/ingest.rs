@@ -15,7 +15,10 @@ fn load(path: &std::path::Path) -> anyhow::Result<Recipe> {
 }
 
 /// Runs a workflow to the end (or Ctrl-C), prints its summary, and returns its exit code.
-pub async fn run_workflow(mut workflow: Workflow, status_json: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+pub async fn run_workflow(
+    mut workflow: Workflow,
+    status_json: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
     let interrupted = async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::warn!("interrupted: finishing the current writes and stopping");
@@ -26,26 +29,37 @@ pub async fn run_workflow(mut workflow: Workflow, status_json: Option<&std::path
     eprint!("\n{}", workflow.print_status());
     if let Some(path) = status_json {
         let json = serde_json::to_string_pretty(workflow.status())?;
-        std::fs::write(path, json).with_context(|| format!("could not write the status to {}", path.display()))?;
+        std::fs::write(path, json)
+            .with_context(|| format!("could not write the status to {}", path.display()))?;
     }
     if let Err(e) = executed {
         tracing::error!("{e}");
         return Ok(ExitCode::FAILURE);
     }
     stopped?;
-    if workflow.settings().raise_on_error {
-        if let Err(e) = workflow.raise_from_status(false) {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::FAILURE);
-        }
+    if let (true, Err(e)) = (
+        workflow.settings().raise_on_error,
+        workflow.raise_from_status(false),
+    ) {
+        eprintln!("error: {e}");
+        return Ok(ExitCode::FAILURE);
     }
-    Ok(if workflow.status().cancelled { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if workflow.status().cancelled {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 pub async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let recipe = load(&args.config)?;
     let terminal = !args.no_progress && std::io::stderr().is_terminal();
-    logging::init(&args.log.level(Some(recipe.workflow_config.logger_level.as_str())), terminal);
+    logging::init(
+        &args
+            .log
+            .level(Some(recipe.workflow_config.logger_level.as_str())),
+        terminal,
+    );
     let workflow = ferrometa_registry::create_workflow(&recipe).await?;
     let workflow = workflow.with_progress(Arc::new(progress::Reporter::new(terminal)));
     run_workflow(workflow, args.status_json.as_deref()).await
@@ -53,15 +67,30 @@ pub async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
 
 pub async fn test_connection(args: RecipeArgs) -> anyhow::Result<ExitCode> {
     let recipe = load(&args.config)?;
-    logging::init(&args.log.level(Some(recipe.workflow_config.logger_level.as_str())), false);
+    logging::init(
+        &args
+            .log
+            .level(Some(recipe.workflow_config.logger_level.as_str())),
+        false,
+    );
     let source = ferrometa_registry::create_source(&recipe).await?;
     let checks = source.test_connection().await;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {
         for check in &checks {
-            let mark = if check.passed { "ok  " } else if check.mandatory { "FAIL" } else { "warn" };
-            let note = check.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
+            let mark = if check.passed {
+                "ok  "
+            } else if check.mandatory {
+                "FAIL"
+            } else {
+                "warn"
+            };
+            let note = check
+                .message
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
             println!("{mark} {:<22} {}{note}", check.name, check.action);
         }
     }
@@ -73,7 +102,10 @@ pub async fn test_connection(args: RecipeArgs) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     } else {
         let actions: Vec<_> = failed.iter().map(|c| c.action.as_str()).collect();
-        eprintln!("error: missing permissions or unreachable endpoint: {}", actions.join(", "));
+        eprintln!(
+            "error: missing permissions or unreachable endpoint: {}",
+            actions.join(", ")
+        );
         Ok(ExitCode::FAILURE)
     }
 }
@@ -81,7 +113,10 @@ pub async fn test_connection(args: RecipeArgs) -> anyhow::Result<ExitCode> {
 pub fn validate(args: RecipeArgs) -> anyhow::Result<ExitCode> {
     let recipe = load(&args.config)?;
     if args.json {
-        println!("{}", serde_json::json!({"valid": true, "file": args.config}));
+        println!(
+            "{}",
+            serde_json::json!({"valid": true, "file": args.config})
+        );
     } else {
         println!(
             "{}: valid ({} source `{}`, sink `{}`)",

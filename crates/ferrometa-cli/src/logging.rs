@@ -24,7 +24,12 @@ impl LogArgs {
         if self.debug {
             return "debug".into();
         }
-        let level = self.level.as_deref().or(recipe_level).unwrap_or("info").to_ascii_lowercase();
+        let level = self
+            .level
+            .as_deref()
+            .or(recipe_level)
+            .unwrap_or("info")
+            .to_ascii_lowercase();
         match level.as_str() {
             "warning" => "warn".into(),
             "critical" => "error".into(),
@@ -57,13 +62,21 @@ pub fn init(level: &str, progress: bool) {
         let writer = layer.get_stderr_writer();
         let _ = tracing_subscriber::registry()
             .with(filter)
-            .with(tracing_subscriber::fmt::layer().with_writer(writer).with_target(false))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(writer)
+                    .with_target(false),
+            )
             .with(layer)
             .try_init();
     } else {
         let _ = tracing_subscriber::registry()
             .with(filter)
-            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
+                    .with_target(false),
+            )
             .try_init();
     }
 }

@@ -24,13 +24,20 @@ impl Reporter {
     pub fn new(terminal: bool) -> Self {
         let bar = terminal.then(|| {
             let span = tracing::info_span!("ingest");
-            let style = ProgressStyle::with_template("{spinner} {pos}/{len} tables [{wide_bar}] {per_sec} ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let style = ProgressStyle::with_template(
+                "{spinner} {pos}/{len} tables [{wide_bar}] {per_sec} ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
             span.pb_set_style(&style);
             span.pb_start();
             span
         });
-        Reporter { bar, total: AtomicU64::new(0), done: AtomicU64::new(0), last_log: Mutex::new(Instant::now()) }
+        Reporter {
+            bar,
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            last_log: Mutex::new(Instant::now()),
+        }
     }
 }
 
@@ -52,7 +59,10 @@ impl Progress for Reporter {
         let mut last = self.last_log.lock().unwrap_or_else(|e| e.into_inner());
         if last.elapsed() >= LOG_EVERY {
             *last = Instant::now();
-            tracing::info!("processed {done}/{} tables", self.total.load(Ordering::Relaxed));
+            tracing::info!(
+                "processed {done}/{} tables",
+                self.total.load(Ordering::Relaxed)
+            );
         }
     }
 

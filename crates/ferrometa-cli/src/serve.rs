@@ -67,8 +67,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn token(args: TokenArgs) -> anyhow::Result<ExitCode> {
-    let key_file = args.key_file.unwrap_or_else(|| ferrometa_server::default_key_file(&args.catalog));
+    let key_file = args
+        .key_file
+        .unwrap_or_else(|| ferrometa_server::default_key_file(&args.catalog));
     let ttl = args.days.map(|d| Duration::from_secs(d * 86_400));
-    println!("{}", ferrometa_server::mint_token(&key_file, &args.bot, ttl)?);
+    println!(
+        "{}",
+        ferrometa_server::mint_token(&key_file, &args.bot, ttl)?
+    );
     Ok(ExitCode::SUCCESS)
 }

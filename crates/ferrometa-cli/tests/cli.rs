@@ -20,7 +20,11 @@ struct Run {
 
 async fn ferrometa(args: &[&str]) -> Run {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let Output { status, stdout, stderr } = tokio::task::spawn_blocking(move || {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_ferrometa"))
             .args(&args)
             .env_remove("FERROMETA_LOG")
@@ -71,13 +75,23 @@ workflowConfig:
 
 fn tables(catalog: &Path, include: Include) -> Vec<Value> {
     let catalog = Catalog::open(catalog).unwrap();
-    let filters = Filters { include, ..Filters::default() };
-    catalog.list(EntityType::Table, &filters, 1000, None).unwrap().data
+    let filters = Filters {
+        include,
+        ..Filters::default()
+    };
+    catalog
+        .list(EntityType::Table, &filters, 1000, None)
+        .unwrap()
+        .data
 }
 
 fn table(catalog: &Path, name: &str) -> Value {
     let fqn = format!("local_dynamodb.default.default.{name}");
-    Catalog::open(catalog).unwrap().get_by_fqn(EntityType::Table, &fqn, Include::All).unwrap().expect("table in catalog")
+    Catalog::open(catalog)
+        .unwrap()
+        .get_by_fqn(EntityType::Table, &fqn, Include::All)
+        .unwrap()
+        .expect("table in catalog")
 }
 
 fn status(path: &Path) -> Value {
@@ -87,16 +101,29 @@ fn status(path: &Path) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ingests_the_demo_tables_and_a_rerun_writes_nothing() {
     let emulator = Emulator::start().await.unwrap();
-    let seeded = ferrometa_emulator::seed_demo(&emulator.client()).await.unwrap();
+    let seeded = ferrometa_emulator::seed_demo(&emulator.client())
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.db");
     let config = recipe(dir.path(), &emulator.endpoint(), &catalog, "");
     let status_file = dir.path().join("status.json");
     let status_arg = status_file.to_str().unwrap();
 
-    let first = ferrometa(&["ingest", "-c", config.to_str().unwrap(), "--status-json", status_arg]).await;
+    let first = ferrometa(&[
+        "ingest",
+        "-c",
+        config.to_str().unwrap(),
+        "--status-json",
+        status_arg,
+    ])
+    .await;
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(first.stderr.contains("Workflow DynamoDB Summary:"), "{}", first.stderr);
+    assert!(
+        first.stderr.contains("Workflow DynamoDB Summary:"),
+        "{}",
+        first.stderr
+    );
 
     let names: Vec<String> = tables(&catalog, Include::NonDeleted)
         .iter()
@@ -109,29 +136,82 @@ async fn ingests_the_demo_tables_and_a_rerun_writes_nothing() {
     assert_eq!(sorted, expected);
 
     let orders = table(&catalog, "orders");
-    let constraints: Vec<&str> =
-        orders["tableConstraints"].as_array().unwrap().iter().map(|c| c["constraintType"].as_str().unwrap()).collect();
+    let constraints: Vec<&str> = orders["tableConstraints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["constraintType"].as_str().unwrap())
+        .collect();
     assert_eq!(constraints, ["PRIMARY_KEY", "SORT_KEY"]);
-    assert!(orders["columns"].as_array().unwrap().iter().all(|c| c.get("constraint").is_none()));
+    assert!(
+        orders["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("constraint").is_none())
+    );
     let dynamo = &orders["extension"]["dynamodb"];
-    assert!(!dynamo["globalSecondaryIndexes"].as_array().unwrap().is_empty());
-    assert!(!dynamo["localSecondaryIndexes"].as_array().unwrap().is_empty());
-    assert_eq!(table(&catalog, "\"events.v2\"")["fullyQualifiedName"], "local_dynamodb.default.default.\"events.v2\"");
+    assert!(
+        !dynamo["globalSecondaryIndexes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !dynamo["localSecondaryIndexes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        table(&catalog, "\"events.v2\"")["fullyQualifiedName"],
+        "local_dynamodb.default.default.\"events.v2\""
+    );
 
     let s = status(&status_file);
-    assert_eq!(s["sink"]["records"].as_array().unwrap().len(), 3 + seeded.tables.len());
+    assert_eq!(
+        s["sink"]["records"].as_array().unwrap().len(),
+        3 + seeded.tables.len()
+    );
     assert!(s["readCapacity"].as_f64().unwrap() > 0.0);
-    let per_table: f64 = s["readCapacityByTable"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
-    assert_eq!(s["readCapacityByTable"].as_object().unwrap().len(), seeded.tables.len());
+    let per_table: f64 = s["readCapacityByTable"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert_eq!(
+        s["readCapacityByTable"].as_object().unwrap().len(),
+        seeded.tables.len()
+    );
     assert!((per_table - s["readCapacity"].as_f64().unwrap()).abs() < 1e-6);
 
-    let second = ferrometa(&["ingest", "-c", config.to_str().unwrap(), "--status-json", status_arg]).await;
+    let second = ferrometa(&[
+        "ingest",
+        "-c",
+        config.to_str().unwrap(),
+        "--status-json",
+        status_arg,
+    ])
+    .await;
     assert_eq!(second.code, 0, "{}", second.stderr);
     let s = status(&status_file);
-    assert_eq!(s["sink"]["records"].as_array().unwrap().len(), 0, "a re-run creates nothing");
-    assert_eq!(s["sink"]["updatedRecords"].as_array().unwrap().len(), 0, "a re-run updates nothing");
+    assert_eq!(
+        s["sink"]["records"].as_array().unwrap().len(),
+        0,
+        "a re-run creates nothing"
+    );
+    assert_eq!(
+        s["sink"]["updatedRecords"].as_array().unwrap().len(),
+        0,
+        "a re-run updates nothing"
+    );
     assert_eq!(s["sink"]["unchanged"], 3 + seeded.tables.len());
-    assert!(tables(&catalog, Include::All).iter().all(|t| t["version"] == 0.1));
+    assert!(
+        tables(&catalog, Include::All)
+            .iter()
+            .all(|t| t["version"] == 0.1)
+    );
     emulator.stop().await;
 }
 
@@ -140,7 +220,9 @@ async fn marks_dropped_tables_deleted_and_restores_them() {
     let emulator = Emulator::start().await.unwrap();
     let client = emulator.client();
     for name in ["tab_1", "tab_2", "tab_3", "tab_4"] {
-        ferrometa_emulator::create_simple_table(&client, name, "pk", None).await.unwrap();
+        ferrometa_emulator::create_simple_table(&client, name, "pk", None)
+            .await
+            .unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.db");
@@ -148,13 +230,20 @@ async fn marks_dropped_tables_deleted_and_restores_them() {
     let config = config.to_str().unwrap();
     assert_eq!(ferrometa(&["ingest", "-c", config]).await.code, 0);
 
-    client.delete_table().table_name("tab_4").send().await.unwrap();
+    client
+        .delete_table()
+        .table_name("tab_4")
+        .send()
+        .await
+        .unwrap();
     let run = ferrometa(&["ingest", "-c", config]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(table(&catalog, "tab_4")["deleted"], true);
     assert_eq!(tables(&catalog, Include::NonDeleted).len(), 3);
 
-    ferrometa_emulator::create_simple_table(&client, "tab_4", "pk", None).await.unwrap();
+    ferrometa_emulator::create_simple_table(&client, "tab_4", "pk", None)
+        .await
+        .unwrap();
     assert_eq!(ferrometa(&["ingest", "-c", config]).await.code, 0);
     assert_eq!(table(&catalog, "tab_4")["deleted"], false);
     emulator.stop().await;
@@ -165,7 +254,9 @@ async fn never_deletes_when_listing_fails_or_too_much_would_go() {
     let emulator = Emulator::start().await.unwrap();
     let client = emulator.client();
     for name in ["app_1", "app_2", "app_3", "app_4"] {
-        ferrometa_emulator::create_simple_table(&client, name, "pk", None).await.unwrap();
+        ferrometa_emulator::create_simple_table(&client, name, "pk", None)
+            .await
+            .unwrap();
     }
     let proxy = FaultProxy::start(&emulator.endpoint()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -175,7 +266,11 @@ async fn never_deletes_when_listing_fails_or_too_much_would_go() {
     assert_eq!(ferrometa(&["ingest", "-c", config]).await.code, 0);
 
     // ListTables fails (after the connection check): the run fails, nothing is deleted.
-    proxy.add_rule(FaultRule::new("DynamoDB_20120810.ListTables").from_nth(1).respond(FaultResponse::internal_error()));
+    proxy.add_rule(
+        FaultRule::new("DynamoDB_20120810.ListTables")
+            .from_nth(1)
+            .respond(FaultResponse::internal_error()),
+    );
     let run = ferrometa(&["ingest", "-c", config]).await;
     assert_ne!(run.code, 0, "{}", run.stderr);
     assert_eq!(tables(&catalog, Include::NonDeleted).len(), 4);
@@ -198,17 +293,30 @@ async fn one_failing_table_is_reported_and_the_threshold_decides_the_exit_code()
     let client = emulator.client();
     let names: Vec<String> = (0..12).map(|i| format!("tbl_{i:02}")).collect();
     for name in &names {
-        ferrometa_emulator::create_simple_table(&client, name, "pk", None).await.unwrap();
+        ferrometa_emulator::create_simple_table(&client, name, "pk", None)
+            .await
+            .unwrap();
     }
     let proxy = FaultProxy::start(&emulator.endpoint()).await.unwrap();
-    proxy.add_rule(FaultRule::new("DynamoDB_20120810.DescribeTable").table("tbl_05").respond(FaultResponse::access_denied()));
+    proxy.add_rule(
+        FaultRule::new("DynamoDB_20120810.DescribeTable")
+            .table("tbl_05")
+            .respond(FaultResponse::access_denied()),
+    );
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.db");
     let status_file = dir.path().join("status.json");
 
     // 3 + 11 entities and one failure: 93% passes the default threshold of 90.
     let config = recipe(dir.path(), &proxy.endpoint(), &catalog, "");
-    let run = ferrometa(&["ingest", "-c", config.to_str().unwrap(), "--status-json", status_file.to_str().unwrap()]).await;
+    let run = ferrometa(&[
+        "ingest",
+        "-c",
+        config.to_str().unwrap(),
+        "--status-json",
+        status_file.to_str().unwrap(),
+    ])
+    .await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let s = status(&status_file);
     let failures = s["source"]["failures"].as_array().unwrap();
@@ -218,7 +326,10 @@ async fn one_failing_table_is_reported_and_the_threshold_decides_the_exit_code()
 
     // A stricter threshold turns the same run into a failure.
     let strict = recipe(dir.path(), &proxy.endpoint(), &catalog, "");
-    let text = std::fs::read_to_string(&strict).unwrap().replace("loggerLevel: DEBUG", "loggerLevel: INFO\n  successThreshold: 95");
+    let text = std::fs::read_to_string(&strict).unwrap().replace(
+        "loggerLevel: DEBUG",
+        "loggerLevel: INFO\n  successThreshold: 95",
+    );
     std::fs::write(&strict, text).unwrap();
     let run = ferrometa(&["ingest", "-c", strict.to_str().unwrap()]).await;
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -230,30 +341,52 @@ async fn one_failing_table_is_reported_and_the_threshold_decides_the_exit_code()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_appear_nowhere_at_debug_level() {
     let emulator = Emulator::start().await.unwrap();
-    ferrometa_emulator::seed_demo(&emulator.client()).await.unwrap();
+    ferrometa_emulator::seed_demo(&emulator.client())
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.db");
     let config = recipe(dir.path(), &emulator.endpoint(), &catalog, "");
     let status_file = dir.path().join("status.json");
     let config = config.to_str().unwrap();
     let runs = [
-        ferrometa(&["ingest", "-c", config, "--debug", "--status-json", status_file.to_str().unwrap()]).await,
+        ferrometa(&[
+            "ingest",
+            "-c",
+            config,
+            "--debug",
+            "--status-json",
+            status_file.to_str().unwrap(),
+        ])
+        .await,
         ferrometa(&["test-connection", "-c", config, "--debug"]).await,
         ferrometa(&["validate", "-c", config, "--debug"]).await,
     ];
     assert_eq!(runs[0].code, 0, "{}", runs[0].stderr);
     assert!(runs[0].stderr.contains("DEBUG"), "debug logging is on");
-    let mut haystacks: Vec<Vec<u8>> = runs.iter().flat_map(|r| [r.stdout.clone().into_bytes(), r.stderr.clone().into_bytes()]).collect();
+    let mut haystacks: Vec<Vec<u8>> = runs
+        .iter()
+        .flat_map(|r| [r.stdout.clone().into_bytes(), r.stderr.clone().into_bytes()])
+        .collect();
     haystacks.push(std::fs::read(&status_file).unwrap());
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
-        if path.file_name().unwrap().to_str().unwrap().starts_with("catalog.db") {
+        if path
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("catalog.db")
+        {
             haystacks.push(std::fs::read(path).unwrap());
         }
     }
     for secret in [SECRET_KEY, SESSION_TOKEN] {
         for hay in &haystacks {
-            assert!(!hay.windows(secret.len()).any(|w| w == secret.as_bytes()), "secret {secret} leaked");
+            assert!(
+                !hay.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "secret {secret} leaked"
+            );
         }
     }
     emulator.stop().await;
@@ -263,7 +396,12 @@ async fn secrets_appear_nowhere_at_debug_level() {
 async fn config_errors_name_file_line_and_field_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.db");
-    let config = recipe(dir.path(), "http://127.0.0.1:9", &catalog, "      tableFilterPatern:\n        includes: [a]");
+    let config = recipe(
+        dir.path(),
+        "http://127.0.0.1:9",
+        &catalog,
+        "      tableFilterPatern:\n        includes: [a]",
+    );
     let run = ferrometa(&["ingest", "-c", config.to_str().unwrap()]).await;
     assert_eq!(run.code, 1);
     let message = run.stderr.replace(dir.path().to_str().unwrap(), "[DIR]");
@@ -274,7 +412,12 @@ async fn config_errors_name_file_line_and_field_and_exit_1() {
 #[tokio::test]
 async fn validate_and_schema() {
     let dir = tempfile::tempdir().unwrap();
-    let config = recipe(dir.path(), "http://127.0.0.1:9", &dir.path().join("c.db"), "");
+    let config = recipe(
+        dir.path(),
+        "http://127.0.0.1:9",
+        &dir.path().join("c.db"),
+        "",
+    );
     let run = ferrometa(&["validate", "-c", config.to_str().unwrap()]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout.replace(dir.path().to_str().unwrap(), "[DIR]"));
@@ -287,14 +430,30 @@ async fn validate_and_schema() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_connection_reports_each_permission() {
     let emulator = Emulator::start().await.unwrap();
-    ferrometa_emulator::create_simple_table(&emulator.client(), "only", "pk", None).await.unwrap();
+    ferrometa_emulator::create_simple_table(&emulator.client(), "only", "pk", None)
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let config = recipe(dir.path(), &emulator.endpoint(), &dir.path().join("c.db"), "");
+    let config = recipe(
+        dir.path(),
+        &emulator.endpoint(),
+        &dir.path().join("c.db"),
+        "",
+    );
     let run = ferrometa(&["test-connection", "-c", config.to_str().unwrap(), "--json"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let checks: Value = serde_json::from_str(&run.stdout).unwrap();
-    let actions: Vec<&str> = checks.as_array().unwrap().iter().map(|c| c["action"].as_str().unwrap()).collect();
-    for action in ["dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:Scan"] {
+    let actions: Vec<&str> = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "dynamodb:ListTables",
+        "dynamodb:DescribeTable",
+        "dynamodb:Scan",
+    ] {
         assert!(actions.contains(&action), "{actions:?}");
     }
     emulator.stop().await;
@@ -303,24 +462,50 @@ async fn test_connection_reports_each_permission() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn catalog_commands_show_what_was_ingested() {
     let emulator = Emulator::start().await.unwrap();
-    ferrometa_emulator::seed_demo(&emulator.client()).await.unwrap();
+    ferrometa_emulator::seed_demo(&emulator.client())
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.db");
     let config = recipe(dir.path(), &emulator.endpoint(), &catalog, "");
-    assert_eq!(ferrometa(&["ingest", "-c", config.to_str().unwrap()]).await.code, 0);
+    assert_eq!(
+        ferrometa(&["ingest", "-c", config.to_str().unwrap()])
+            .await
+            .code,
+        0
+    );
     let c = catalog.to_str().unwrap();
 
     let list = ferrometa(&["catalog", "--catalog", c, "list", "--name", "ord"]).await;
     assert_eq!(list.code, 0, "{}", list.stderr);
     insta::assert_snapshot!("catalog_list", list.stdout);
-    let show = ferrometa(&["catalog", "--catalog", c, "show", "local_dynamodb.default.default.orders"]).await;
+    let show = ferrometa(&[
+        "catalog",
+        "--catalog",
+        c,
+        "show",
+        "local_dynamodb.default.default.orders",
+    ])
+    .await;
     assert_eq!(show.code, 0, "{}", show.stderr);
     insta::assert_snapshot!("catalog_show_orders", show.stdout);
-    let history = ferrometa(&["catalog", "--catalog", c, "history", "local_dynamodb.default.default.orders", "--json"]).await;
+    let history = ferrometa(&[
+        "catalog",
+        "--catalog",
+        c,
+        "history",
+        "local_dynamodb.default.default.orders",
+        "--json",
+    ])
+    .await;
     let versions: Value = serde_json::from_str(&history.stdout).unwrap();
     assert_eq!(versions.as_array().unwrap().len(), 1);
     let missing = ferrometa(&["catalog", "--catalog", c, "show", "nope"]).await;
     assert_eq!(missing.code, 1);
-    assert!(missing.stderr.contains("no table `nope`"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("no table `nope`"),
+        "{}",
+        missing.stderr
+    );
     emulator.stop().await;
 }

@@ -13,7 +13,11 @@ pub fn reference_markdown() -> String {
          Generated from the recipe structs by `ferrometa schema --markdown`; do not edit by hand.\n\
          Keys are OpenMetadata's; those marked *(ferrometa extension)* are ours. Unknown keys are errors.\n",
     );
-    section(&mut out, "Recipe", schema.as_object().expect("the schema is an object"));
+    section(
+        &mut out,
+        "Recipe",
+        schema.as_object().expect("the schema is an object"),
+    );
     if let Some(defs) = schema["$defs"].as_object() {
         for (name, def) in defs {
             if let Some(def) = def.as_object() {
@@ -33,9 +37,16 @@ fn section(out: &mut String, name: &str, def: &Map<String, Value>) {
         let _ = writeln!(out, "One of: {}.", values.join(", "));
         return;
     }
-    let Some(properties) = def.get("properties").and_then(Value::as_object) else { return };
-    let required: Vec<&str> =
-        def.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let Some(properties) = def.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    let required: Vec<&str> = def
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     out.push_str("| key | type | default | description |\n|---|---|---|---|\n");
     for (key, property) in properties {
         let default = match property.get("default") {
@@ -44,15 +55,29 @@ fn section(out: &mut String, name: &str, def: &Map<String, Value>) {
             Some(Value::Null | Value::Object(_)) | None => String::new(),
             Some(v) => format!("`{v}`"),
         };
-        let description = property.get("description").and_then(Value::as_str).map(one_line).unwrap_or_default();
-        let _ = writeln!(out, "| `{key}` | {} | {default} | {} |", type_of(property), description.replace('|', "\\|"));
+        let description = property
+            .get("description")
+            .and_then(Value::as_str)
+            .map(one_line)
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| `{key}` | {} | {default} | {} |",
+            type_of(property),
+            description.replace('|', "\\|")
+        );
     }
 }
 
 /// The values of a string enum, whether written as `enum` or as `oneOf` constants.
 fn enum_values(def: &Map<String, Value>) -> Option<Vec<String>> {
     if let Some(values) = def.get("enum").and_then(Value::as_array) {
-        return Some(values.iter().map(|v| format!("`{}`", v.as_str().unwrap_or_default())).collect());
+        return Some(
+            values
+                .iter()
+                .map(|v| format!("`{}`", v.as_str().unwrap_or_default()))
+                .collect(),
+        );
     }
     let variants = def.get("oneOf")?.as_array()?;
     variants
@@ -73,23 +98,47 @@ fn type_of(property: &Value) -> String {
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(options) = property.get(key).and_then(Value::as_array) {
-            let types: Vec<String> =
-                options.iter().map(type_of).filter(|t| t != "null").collect();
+            let types: Vec<String> = options
+                .iter()
+                .map(type_of)
+                .filter(|t| t != "null")
+                .collect();
             return types.join(" or ");
         }
     }
     match property.get("type") {
         Some(Value::String(t)) if t == "array" => {
-            format!("list of {}", property.get("items").map(type_of).unwrap_or_else(|| "any".into()))
+            format!(
+                "list of {}",
+                property
+                    .get("items")
+                    .map(type_of)
+                    .unwrap_or_else(|| "any".into())
+            )
         }
-        Some(Value::String(t)) if t == "object" && property.get("additionalProperties").is_some_and(Value::is_object) => {
+        Some(Value::String(t))
+            if t == "object"
+                && property
+                    .get("additionalProperties")
+                    .is_some_and(Value::is_object) =>
+        {
             format!("map of {}", type_of(&property["additionalProperties"]))
         }
         Some(Value::String(t)) => t.clone(),
         Some(Value::Array(ts)) => {
-            let ts: Vec<&str> = ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
+            let ts: Vec<&str> = ts
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
             if ts == ["array"] {
-                format!("list of {}", property.get("items").map(type_of).unwrap_or_else(|| "any".into()))
+                format!(
+                    "list of {}",
+                    property
+                        .get("items")
+                        .map(type_of)
+                        .unwrap_or_else(|| "any".into())
+                )
             } else {
                 ts.join(" or ")
             }
@@ -110,7 +159,10 @@ mod tests {
     fn documents_every_key_of_aws_config() {
         let md = reference_markdown();
         assert!(md.contains("## AwsConfig"));
-        assert!(md.contains("| `awsRegion` | string | required | AWS region, e.g. `us-east-1`. |"), "{md}");
+        assert!(
+            md.contains("| `awsRegion` | string | required | AWS region, e.g. `us-east-1`. |"),
+            "{md}"
+        );
         assert!(md.contains("| `assumeRoleSessionName` | string | `\"OpenMetadataSession\"` |"));
     }
 

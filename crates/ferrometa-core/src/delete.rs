@@ -31,7 +31,11 @@ pub enum DeletionPlan {
     Refused(String),
 }
 
-pub fn plan_deletions(existing: &[TableRef], listing: &SchemaListing, policy: &DeletePolicy) -> DeletionPlan {
+pub fn plan_deletions(
+    existing: &[TableRef],
+    listing: &SchemaListing,
+    policy: &DeletePolicy,
+) -> DeletionPlan {
     if !listing.complete {
         return DeletionPlan::Refused(format!(
             "table listing of {} was incomplete: no table is marked deleted",
@@ -43,7 +47,11 @@ pub fn plan_deletions(existing: &[TableRef], listing: &SchemaListing, policy: &D
         .iter()
         .filter(|t| !listed.contains(&t.name))
         .filter(|t| {
-            let key = if policy.use_fqn_for_filtering { &t.fqn } else { &t.name };
+            let key = if policy.use_fqn_for_filtering {
+                &t.fqn
+            } else {
+                &t.name
+            };
             !ferrometa_config::filtered_out(policy.table_filter.as_ref(), key)
         })
         .map(|t| t.fqn.clone())
@@ -71,7 +79,13 @@ mod tests {
     use super::*;
 
     fn tables(names: &[&str]) -> Vec<TableRef> {
-        names.iter().map(|n| TableRef { fqn: format!("svc.default.default.{n}"), name: n.to_string() }).collect()
+        names
+            .iter()
+            .map(|n| TableRef {
+                fqn: format!("svc.default.default.{n}"),
+                name: n.to_string(),
+            })
+            .collect()
     }
 
     fn listing(names: &[&str], complete: bool) -> SchemaListing {
@@ -83,18 +97,34 @@ mod tests {
     }
 
     fn policy() -> DeletePolicy {
-        DeletePolicy { table_filter: None, use_fqn_for_filtering: false, max_share: 0.5, force: false }
+        DeletePolicy {
+            table_filter: None,
+            use_fqn_for_filtering: false,
+            max_share: 0.5,
+            force: false,
+        }
     }
 
     #[test]
     fn deletes_only_tables_missing_from_a_complete_listing() {
-        let plan = plan_deletions(&tables(&["a", "b", "c"]), &listing(&["a", "b"], true), &policy());
-        assert_eq!(plan, DeletionPlan::Delete(vec!["svc.default.default.c".into()]));
+        let plan = plan_deletions(
+            &tables(&["a", "b", "c"]),
+            &listing(&["a", "b"], true),
+            &policy(),
+        );
+        assert_eq!(
+            plan,
+            DeletionPlan::Delete(vec!["svc.default.default.c".into()])
+        );
     }
 
     #[test]
     fn incomplete_listing_deletes_nothing() {
-        let plan = plan_deletions(&tables(&["a", "b", "c"]), &listing(&["a"], false), &policy());
+        let plan = plan_deletions(
+            &tables(&["a", "b", "c"]),
+            &listing(&["a"], false),
+            &policy(),
+        );
         assert!(matches!(plan, DeletionPlan::Refused(m) if m.contains("incomplete")));
     }
 
@@ -102,31 +132,56 @@ mod tests {
     fn refuses_above_the_share_unless_forced() {
         let existing = tables(&["a", "b", "c", "d"]);
         let plan = plan_deletions(&existing, &listing(&["a"], true), &policy());
-        assert!(matches!(plan, DeletionPlan::Refused(ref m) if m.contains("3 of 4") && m.contains("markDeletedForce")));
-        let forced = DeletePolicy { force: true, ..policy() };
-        assert_eq!(plan_deletions(&existing, &listing(&["a"], true), &forced).clone(), DeletionPlan::Delete(vec![
-            "svc.default.default.b".into(),
-            "svc.default.default.c".into(),
-            "svc.default.default.d".into()
-        ]));
+        assert!(
+            matches!(plan, DeletionPlan::Refused(ref m) if m.contains("3 of 4") && m.contains("markDeletedForce"))
+        );
+        let forced = DeletePolicy {
+            force: true,
+            ..policy()
+        };
+        assert_eq!(
+            plan_deletions(&existing, &listing(&["a"], true), &forced).clone(),
+            DeletionPlan::Delete(vec![
+                "svc.default.default.b".into(),
+                "svc.default.default.c".into(),
+                "svc.default.default.d".into()
+            ])
+        );
     }
 
     #[test]
     fn never_deletes_a_table_the_filter_excludes() {
         let filter = FilterPattern::new(Vec::<String>::new(), vec!["^keep_".to_string()]).unwrap();
-        let by_name = DeletePolicy { table_filter: Some(filter), ..policy() };
+        let by_name = DeletePolicy {
+            table_filter: Some(filter),
+            ..policy()
+        };
         let existing = tables(&["a", "b", "keep_me", "gone"]);
         let plan = plan_deletions(&existing, &listing(&["a", "b"], true), &by_name);
-        assert_eq!(plan, DeletionPlan::Delete(vec!["svc.default.default.gone".into()]));
+        assert_eq!(
+            plan,
+            DeletionPlan::Delete(vec!["svc.default.default.gone".into()])
+        );
     }
 
     #[test]
     fn fqn_filtering_tests_the_fqn() {
-        let filter = FilterPattern::new(vec!["svc\\.default\\.default\\.a".to_string()], Vec::<String>::new()).unwrap();
-        let by_fqn = DeletePolicy { table_filter: Some(filter), use_fqn_for_filtering: true, ..policy() };
+        let filter = FilterPattern::new(
+            vec!["svc\\.default\\.default\\.a".to_string()],
+            Vec::<String>::new(),
+        )
+        .unwrap();
+        let by_fqn = DeletePolicy {
+            table_filter: Some(filter),
+            use_fqn_for_filtering: true,
+            ..policy()
+        };
         let existing = tables(&["a", "b", "c", "d", "e"]);
         // `b`..`e` are outside the include filter, so only `a`'s absence can delete it.
         let plan = plan_deletions(&existing, &listing(&["b"], true), &by_fqn);
-        assert_eq!(plan, DeletionPlan::Delete(vec!["svc.default.default.a".into()]));
+        assert_eq!(
+            plan,
+            DeletionPlan::Delete(vec!["svc.default.default.a".into()])
+        );
     }
 }

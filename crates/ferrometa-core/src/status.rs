@@ -22,7 +22,11 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(name: impl Into<String>, error: impl Into<String>) -> Self {
-        Failure { name: name.into(), error: error.into(), stack_trace: None }
+        Failure {
+            name: name.into(),
+            error: error.into(),
+            stack_trace: None,
+        }
     }
 }
 
@@ -51,7 +55,10 @@ pub struct StepStatus {
 
 impl StepStatus {
     pub fn new(name: &str) -> Self {
-        StepStatus { name: name.to_string(), ..Default::default() }
+        StepStatus {
+            name: name.to_string(),
+            ..Default::default()
+        }
     }
 
     fn ok_count(&self) -> u64 {
@@ -62,7 +69,11 @@ impl StepStatus {
     pub fn success_rate(&self) -> f64 {
         let ok = self.ok_count() as f64;
         let failed = self.failures.len() as f64;
-        if ok + failed == 0.0 { 100.0 } else { round2(ok * 100.0 / (ok + failed)) }
+        if ok + failed == 0.0 {
+            100.0
+        } else {
+            round2(ok * 100.0 / (ok + failed))
+        }
     }
 }
 
@@ -128,16 +139,28 @@ impl WorkflowStatus {
             let _ = writeln!(
                 out,
                 "{}",
-                if failures.len() > 100 { "Showing only the first 100 failures:" } else { "List of failures:" }
+                if failures.len() > 100 {
+                    "Showing only the first 100 failures:"
+                } else {
+                    "List of failures:"
+                }
             );
-            let _ = writeln!(out, "{}", failure_table(&failures[..failures.len().min(100)]));
+            let _ = writeln!(
+                out,
+                "{}",
+                failure_table(&failures[..failures.len().min(100)])
+            );
         }
         let _ = writeln!(out, "Read capacity consumed: {:.1} RCU", self.read_capacity);
         if let Some(location) = &self.location {
             let _ = writeln!(out, "Written to: {location}");
         }
         let _ = writeln!(out, "Success %: {}", self.success_rate());
-        let _ = writeln!(out, "Workflow finished in time: {}", pretty_duration(self.duration_seconds));
+        let _ = writeln!(
+            out,
+            "Workflow finished in time: {}",
+            pretty_duration(self.duration_seconds)
+        );
         if self.cancelled {
             let _ = writeln!(out, "Workflow was cancelled before it finished");
         } else if self.has_failures() {
@@ -154,11 +177,29 @@ fn failure_table(rows: &[(&str, &Failure)]) -> String {
         .iter()
         .map(|(from, f)| [from.to_string(), f.name.clone(), f.error.replace('\n', " ")])
         .collect();
-    let width = |i: usize| cells.iter().map(|c| c[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0);
+    let width = |i: usize| {
+        cells
+            .iter()
+            .map(|c| c[i].chars().count())
+            .chain([header[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
     let widths = [width(0), width(1), width(2)];
-    let rule = format!("+{}+", widths.iter().map(|w| "-".repeat(w + 2)).collect::<Vec<_>>().join("+"));
+    let rule = format!(
+        "+{}+",
+        widths
+            .iter()
+            .map(|w| "-".repeat(w + 2))
+            .collect::<Vec<_>>()
+            .join("+")
+    );
     let line = |c: [&str; 3]| {
-        let padded: Vec<String> = c.iter().zip(widths).map(|(s, w)| format!(" {s:<w$} ")).collect();
+        let padded: Vec<String> = c
+            .iter()
+            .zip(widths)
+            .map(|(s, w)| format!(" {s:<w$} "))
+            .collect();
         format!("|{}|", padded.join("|"))
     };
     let mut out = vec![rule.clone(), line(header), rule.replace('-', "=")];
@@ -187,7 +228,11 @@ mod tests {
 
     #[test]
     fn success_rate_counts_unchanged_and_uses_lowest_step() {
-        let mut s = WorkflowStatus { source: StepStatus::new("DynamoDB"), sink: StepStatus::new("Catalog"), ..Default::default() };
+        let mut s = WorkflowStatus {
+            source: StepStatus::new("DynamoDB"),
+            sink: StepStatus::new("Catalog"),
+            ..Default::default()
+        };
         assert_eq!(s.success_rate(), 100.0);
         s.source.records = vec!["a".into(); 9];
         s.source.failures.push(Failure::new("b", "boom"));
@@ -199,10 +244,19 @@ mod tests {
 
     #[test]
     fn render_lists_failures_in_a_grid() {
-        let mut s = WorkflowStatus { source: StepStatus::new("DynamoDB"), sink: StepStatus::new("Catalog"), ..Default::default() };
-        s.source.failures.push(Failure::new("orders", "access denied"));
+        let mut s = WorkflowStatus {
+            source: StepStatus::new("DynamoDB"),
+            sink: StepStatus::new("Catalog"),
+            ..Default::default()
+        };
+        s.source
+            .failures
+            .push(Failure::new("orders", "access denied"));
         let text = s.render();
-        assert!(text.contains("| DynamoDB | orders      | access denied |"), "{text}");
+        assert!(
+            text.contains("| DynamoDB | orders      | access denied |"),
+            "{text}"
+        );
         assert!(text.contains("Success %: 0\n"), "{text}");
         assert!(text.contains("Workflow finished with failures"));
     }

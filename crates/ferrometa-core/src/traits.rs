@@ -15,7 +15,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug)]
 pub enum SourceEvent {
     /// An entity to write; `read_capacity` is what producing it consumed.
-    Entity { entity: CreateEntity, read_capacity: f64 },
+    Entity {
+        entity: CreateEntity,
+        read_capacity: f64,
+    },
     /// How many tables this run will process (for progress).
     Total(u64),
     /// An entity left out by a filter.
@@ -118,7 +121,10 @@ pub trait Sink: Send {
     }
 
     /// Writes a batch (parents before children); one result per entity, in order.
-    async fn write_batch(&mut self, entities: &[CreateEntity]) -> Vec<Result<WriteOutcome, BoxError>>;
+    async fn write_batch(
+        &mut self,
+        entities: &[CreateEntity],
+    ) -> Vec<Result<WriteOutcome, BoxError>>;
 
     /// Tables of a schema that are not marked deleted. Sinks that cannot read back
     /// return `None`, and then nothing is deleted.

@@ -81,7 +81,15 @@ impl Workflow {
             location: sink.location(),
             ..Default::default()
         };
-        Workflow { settings, source, sink, progress: None, status, executed: false, stopped: false }
+        Workflow {
+            settings,
+            source,
+            sink,
+            progress: None,
+            status,
+            executed: false,
+            stopped: false,
+        }
     }
 
     /// Reports progress to `progress` while executing.
@@ -109,7 +117,10 @@ impl Workflow {
 
     /// Runs until the source ends or `cancel` resolves. On cancel, what was written stays
     /// written, nothing is deleted, and the status says the run was cancelled.
-    pub async fn execute_until(&mut self, cancel: impl Future<Output = ()>) -> Result<(), WorkflowError> {
+    pub async fn execute_until(
+        &mut self,
+        cancel: impl Future<Output = ()>,
+    ) -> Result<(), WorkflowError> {
         if self.executed {
             return Err(WorkflowError::AlreadyExecuted);
         }
@@ -117,7 +128,8 @@ impl Workflow {
         let started = Instant::now();
         let (emitter, mut rx) = Emitter::channel(CHANNEL);
         let source = Arc::clone(&self.source);
-        let mut task = tokio::spawn(async move { source.run(emitter).await.map_err(|e| e.to_string()) });
+        let mut task =
+            tokio::spawn(async move { source.run(emitter).await.map_err(|e| e.to_string()) });
         tokio::pin!(cancel);
 
         let mut pending: Vec<CreateEntity> = Vec::new();
@@ -145,7 +157,10 @@ impl Workflow {
         let result = match failure {
             None => Ok(()),
             Some(message) => {
-                self.status.source.failures.push(Failure::new(self.source.name(), message.clone()));
+                self.status
+                    .source
+                    .failures
+                    .push(Failure::new(self.source.name(), message.clone()));
                 Err(WorkflowError::Source(message))
             }
         };
@@ -164,13 +179,19 @@ impl Workflow {
         rx: &mut mpsc::Receiver<SourceEvent>,
     ) {
         match event {
-            SourceEvent::Entity { entity, read_capacity } => {
+            SourceEvent::Entity {
+                entity,
+                read_capacity,
+            } => {
                 self.count_entity(&entity, read_capacity);
                 pending.push(entity);
                 // Gather what is already queued into one batch: fewer sink transactions.
                 while pending.len() < BATCH {
                     match rx.try_recv() {
-                        Ok(SourceEvent::Entity { entity, read_capacity }) => {
+                        Ok(SourceEvent::Entity {
+                            entity,
+                            read_capacity,
+                        }) => {
                             self.count_entity(&entity, read_capacity);
                             pending.push(entity);
                         }
@@ -189,7 +210,9 @@ impl Workflow {
                     p.set_total(n);
                 }
             }
-            SourceEvent::Filtered { name, reason } => self.status.source.filtered.push(Reason { name, reason }),
+            SourceEvent::Filtered { name, reason } => {
+                self.status.source.filtered.push(Reason { name, reason })
+            }
             SourceEvent::Warning { name, reason } => {
                 tracing::warn!(entity = %name, "{reason}");
                 self.status.source.warnings.push(Reason { name, reason });
@@ -212,7 +235,9 @@ impl Workflow {
         let fqn = entity.fqn();
         if entity.entity_type() == EntityType::Table {
             tracing::debug!(table = %fqn, read_capacity, "table sampled");
-            self.status.read_capacity_by_table.insert(fqn.clone(), read_capacity);
+            self.status
+                .read_capacity_by_table
+                .insert(fqn.clone(), read_capacity);
         }
         self.status.read_capacity += read_capacity;
         self.status.source.records.push(fqn);
@@ -231,7 +256,10 @@ impl Workflow {
                 Ok(WriteOutcome::Unchanged) => self.status.sink.unchanged += 1,
                 Err(e) => {
                     tracing::warn!(entity = %fqn, "write failed: {e}");
-                    self.status.sink.failures.push(Failure::new(fqn.clone(), format!("write failed: {e}")));
+                    self.status
+                        .sink
+                        .failures
+                        .push(Failure::new(fqn.clone(), format!("write failed: {e}")));
                 }
             }
             if let (EntityType::Table, Some(p)) = (entity.entity_type(), &self.progress) {
@@ -241,7 +269,9 @@ impl Workflow {
     }
 
     async fn mark_deleted(&mut self, listing: &SchemaListing) {
-        let Some(policy) = self.settings.delete.clone() else { return };
+        let Some(policy) = self.settings.delete.clone() else {
+            return;
+        };
         let existing = match self.sink.live_tables(&listing.schema_fqn).await {
             Ok(Some(existing)) => existing,
             Ok(None) => return,
@@ -256,7 +286,10 @@ impl Workflow {
         match plan_deletions(&existing, listing, &policy) {
             DeletionPlan::Refused(reason) => {
                 tracing::warn!("{reason}");
-                self.status.sink.warnings.push(Reason { name: listing.schema_fqn.clone(), reason });
+                self.status.sink.warnings.push(Reason {
+                    name: listing.schema_fqn.clone(),
+                    reason,
+                });
             }
             DeletionPlan::Delete(fqns) => {
                 for fqn in fqns {
@@ -265,7 +298,11 @@ impl Workflow {
                             tracing::info!(table = %fqn, "marked deleted: no longer in the source");
                             self.status.deleted.push(fqn);
                         }
-                        Err(e) => self.status.sink.failures.push(Failure::new(fqn, format!("mark deleted failed: {e}"))),
+                        Err(e) => self
+                            .status
+                            .sink
+                            .failures
+                            .push(Failure::new(fqn, format!("mark deleted failed: {e}"))),
                     }
                 }
             }
@@ -276,11 +313,19 @@ impl Workflow {
     /// or, with `raise_warnings`, when a step has warnings.
     pub fn raise_from_status(&self, raise_warnings: bool) -> Result<(), WorkflowError> {
         for step in [&self.status.source, &self.status.sink] {
-            if !step.failures.is_empty() && step.success_rate() < f64::from(self.settings.success_threshold) {
-                return Err(WorkflowError::Threshold { step: step.name.clone(), summary: summary(step) });
+            if !step.failures.is_empty()
+                && step.success_rate() < f64::from(self.settings.success_threshold)
+            {
+                return Err(WorkflowError::Threshold {
+                    step: step.name.clone(),
+                    summary: summary(step),
+                });
             }
             if raise_warnings && !step.warnings.is_empty() {
-                return Err(WorkflowError::Warnings { step: step.name.clone(), summary: summary(step) });
+                return Err(WorkflowError::Warnings {
+                    step: step.name.clone(),
+                    summary: summary(step),
+                });
             }
         }
         Ok(())
@@ -288,7 +333,8 @@ impl Workflow {
 
     /// 0 when `raise_from_status` passes (or `raiseOnError` is off), 1 otherwise.
     pub fn result_status(&self) -> i32 {
-        let failed = self.status.cancelled || (self.settings.raise_on_error && self.raise_from_status(false).is_err());
+        let failed = self.status.cancelled
+            || (self.settings.raise_on_error && self.raise_from_status(false).is_err());
         i32::from(failed)
     }
 
@@ -303,7 +349,10 @@ impl Workflow {
             return Ok(());
         }
         self.stopped = true;
-        self.sink.close().await.map_err(|e| WorkflowError::Sink(e.to_string()))
+        self.sink
+            .close()
+            .await
+            .map_err(|e| WorkflowError::Sink(e.to_string()))
     }
 }
 

@@ -12,12 +12,16 @@ const RESERVED: [(&str, &str); 6] = [
 
 /// Encodes characters OpenMetadata reserves in entity and column names.
 pub fn encode_name(name: &str) -> String {
-    RESERVED.iter().fold(name.to_string(), |acc, (raw, enc)| acc.replace(raw, enc))
+    RESERVED
+        .iter()
+        .fold(name.to_string(), |acc, (raw, enc)| acc.replace(raw, enc))
 }
 
 /// Reverses [`encode_name`].
 pub fn decode_name(name: &str) -> String {
-    RESERVED.iter().fold(name.to_string(), |acc, (raw, enc)| acc.replace(enc, raw))
+    RESERVED
+        .iter()
+        .fold(name.to_string(), |acc, (raw, enc)| acc.replace(enc, raw))
 }
 
 /// `quoteName`: wraps a dotted name in double quotes, unquotes a quoted name without dots.
@@ -25,7 +29,11 @@ pub fn quote_name(name: &str) -> String {
     let quoted = name.len() >= 2 && name.starts_with('"') && name.ends_with('"');
     if quoted {
         let inner = &name[1..name.len() - 1];
-        if inner.contains('.') { name.to_string() } else { inner.to_string() }
+        if inner.contains('.') {
+            name.to_string()
+        } else {
+            inner.to_string()
+        }
     } else if name.contains('.') {
         format!("\"{name}\"")
     } else {
@@ -35,7 +43,11 @@ pub fn quote_name(name: &str) -> String {
 
 /// Joins parts with `.`, quoting each one.
 pub fn build(parts: &[&str]) -> String {
-    parts.iter().map(|p| quote_name(p)).collect::<Vec<_>>().join(".")
+    parts
+        .iter()
+        .map(|p| quote_name(p))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Splits an FQN into its parts, keeping the quotes of quoted parts.
@@ -73,7 +85,10 @@ mod tests {
         assert_eq!(quote_name("\"x.y\""), "\"x.y\"");
         assert_eq!(quote_name("\"xy\""), "xy");
         assert_eq!(quote_name("xy"), "xy");
-        assert_eq!(build(&["my.dyn", "default", "s", "a.b"]), "\"my.dyn\".default.s.\"a.b\"");
+        assert_eq!(
+            build(&["my.dyn", "default", "s", "a.b"]),
+            "\"my.dyn\".default.s.\"a.b\""
+        );
     }
 
     #[test]
@@ -81,12 +96,18 @@ mod tests {
         let enc = encode_name("we::ird>name");
         assert_eq!(enc, "we__reserved__colon__ird__reserved__arrow__name");
         assert_eq!(decode_name(&enc), "we::ird>name");
-        assert_eq!(encode_name("a\"b\tc"), "a__reserved__quote__b__reserved__tab__c");
+        assert_eq!(
+            encode_name("a\"b\tc"),
+            "a__reserved__quote__b__reserved__tab__c"
+        );
     }
 
     #[test]
     fn split_keeps_quoted_parts() {
-        assert_eq!(split("\"my.dyn\".default.s.\"a.b\""), vec!["\"my.dyn\"", "default", "s", "\"a.b\""]);
+        assert_eq!(
+            split("\"my.dyn\".default.s.\"a.b\""),
+            vec!["\"my.dyn\"", "default", "s", "\"a.b\""]
+        );
         assert_eq!(last_name("svc.default.default.\"a.b\""), "a.b");
     }
 }

@@ -70,7 +70,10 @@ async fn main() -> ExitCode {
         match status {
             Ok(status) if status.success() => {
                 upstream_seconds.push(started.elapsed().as_secs_f64());
-                eprintln!("run {run}: metadata ingest succeeded in {:.2} s", started.elapsed().as_secs_f64());
+                eprintln!(
+                    "run {run}: metadata ingest succeeded in {:.2} s",
+                    started.elapsed().as_secs_f64()
+                );
             }
             Ok(status) => {
                 eprintln!("run {run}: metadata ingest failed: {status}");
@@ -84,13 +87,17 @@ async fn main() -> ExitCode {
     }
 
     // ferrometa's workflow, same tables, same server, its own service.
-    let ours_text = recipe_text(&emulator.endpoint(), &api, &token).replace("local_dynamodb", "ferrometa_dynamodb");
-    let recipe = ferrometa_config::load_str(&ours_text, ferrometa_config::Format::Yaml, "ferrometa.yaml")
-        .expect("the same recipe loads");
+    let ours_text = recipe_text(&emulator.endpoint(), &api, &token)
+        .replace("local_dynamodb", "ferrometa_dynamodb");
+    let recipe =
+        ferrometa_config::load_str(&ours_text, ferrometa_config::Format::Yaml, "ferrometa.yaml")
+            .expect("the same recipe loads");
     let mut ours_seconds = Vec::new();
     for run in 1..=2 {
         let started = std::time::Instant::now();
-        let mut workflow = ferrometa_registry::create_workflow(&recipe).await.expect("workflow");
+        let mut workflow = ferrometa_registry::create_workflow(&recipe)
+            .await
+            .expect("workflow");
         let executed = workflow.execute().await;
         let stopped = workflow.stop().await;
         if executed.is_err() || stopped.is_err() || workflow.raise_from_status(false).is_err() {
@@ -98,7 +105,10 @@ async fn main() -> ExitCode {
             failed = true;
         }
         ours_seconds.push(started.elapsed().as_secs_f64());
-        eprintln!("run {run}: ferrometa ingest succeeded in {:.2} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "run {run}: ferrometa ingest succeeded in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
     }
     eprintln!(
         "run times for {} tables (first, second): upstream metadata ingest {upstream_seconds:.2?} s, ferrometa {ours_seconds:.2?} s",
@@ -107,7 +117,9 @@ async fn main() -> ExitCode {
 
     let client = reqwest::Client::new();
     let tables: serde_json::Value = client
-        .get(format!("{api}/v1/tables?limit=1000&fields=*&service=local_dynamodb"))
+        .get(format!(
+            "{api}/v1/tables?limit=1000&fields=*&service=local_dynamodb"
+        ))
         .bearer_auth(&token)
         .send()
         .await
@@ -135,7 +147,11 @@ async fn main() -> ExitCode {
         }
     }
     if names.len() != seeded.tables.len() {
-        eprintln!("expected {} tables, found {}", seeded.tables.len(), names.len());
+        eprintln!(
+            "expected {} tables, found {}",
+            seeded.tables.len(),
+            names.len()
+        );
         failed = true;
     }
     for expected in seeded.table_names() {

@@ -19,7 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use ferrometa_emulator::http1::{invalid, read_body, read_head};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::signal::unix::{SignalKind, signal};
@@ -115,147 +116,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
-}
-
-struct Head {
-    raw: Vec<u8>,
-    start_line: String,
-    headers: Vec<(String, String)>,
-}
-
-impl Head {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn content_length(&self) -> Option<usize> {
-        self.header("content-length")
-            .and_then(|v| v.trim().parse().ok())
-    }
-
-    fn is_chunked(&self) -> bool {
-        self.header("transfer-encoding")
-            .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
-    }
-
-    fn wants_close(&self) -> bool {
-        self.header("connection")
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"))
-    }
-
-    fn status(&self) -> u16 {
-        self.start_line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0)
-    }
-}
-
-fn invalid(msg: &str) -> std::io::Error {
-    std::io::Error::new(std::io::ErrorKind::InvalidData, msg.to_string())
-}
-
-async fn read_head<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option<Head>> {
-    let mut raw = Vec::new();
-    let mut lines = Vec::new();
-    loop {
-        let mut line = Vec::new();
-        let n = r.read_until(b'\n', &mut line).await?;
-        if n == 0 {
-            return if raw.is_empty() {
-                Ok(None)
-            } else {
-                Err(invalid("truncated message head"))
-            };
-        }
-        raw.extend_from_slice(&line);
-        if raw.len() > 64 * 1024 {
-            return Err(invalid("message head too large"));
-        }
-        let text = String::from_utf8_lossy(&line)
-            .trim_end_matches(['\r', '\n'])
-            .to_string();
-        if text.is_empty() {
-            if lines.is_empty() {
-                raw.clear();
-                continue;
-            }
-            break;
-        }
-        lines.push(text);
-    }
-    let start_line = lines.remove(0);
-    let headers = lines
-        .into_iter()
-        .filter_map(|l| {
-            l.split_once(':')
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        })
-        .collect();
-    Ok(Some(Head {
-        raw,
-        start_line,
-        headers,
-    }))
-}
-
-/// Reads a body as framed by `head` (chunk framing kept); `to_eof` allows an unframed
-/// response body. Returns the bytes and whether the stream ended.
-async fn read_body<R: AsyncBufRead + Unpin>(
-    r: &mut R,
-    head: &Head,
-    to_eof: bool,
-) -> std::io::Result<(Vec<u8>, bool)> {
-    if head.is_chunked() {
-        let mut raw = Vec::new();
-        loop {
-            let mut size_line = Vec::new();
-            if r.read_until(b'\n', &mut size_line).await? == 0 {
-                return Err(invalid("truncated chunked body"));
-            }
-            raw.extend_from_slice(&size_line);
-            let text = String::from_utf8_lossy(&size_line);
-            let size_text = text
-                .trim()
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            let size =
-                usize::from_str_radix(&size_text, 16).map_err(|_| invalid("bad chunk size"))?;
-            if size == 0 {
-                loop {
-                    let mut line = Vec::new();
-                    if r.read_until(b'\n', &mut line).await? == 0 {
-                        return Err(invalid("truncated trailers"));
-                    }
-                    raw.extend_from_slice(&line);
-                    if line == b"\r\n" || line == b"\n" {
-                        return Ok((raw, false));
-                    }
-                }
-            }
-            let mut chunk = vec![0u8; size + 2];
-            r.read_exact(&mut chunk).await?;
-            raw.extend_from_slice(&chunk);
-        }
-    }
-    if let Some(len) = head.content_length() {
-        let mut body = vec![0u8; len];
-        r.read_exact(&mut body).await?;
-        return Ok((body, false));
-    }
-    if to_eof {
-        let mut body = Vec::new();
-        r.read_to_end(&mut body).await?;
-        return Ok((body, true));
-    }
-    Ok((Vec::new(), false))
 }
 
 /// The number after the last `"key":` in `body` that is followed by a digit (a top-level

@@ -589,14 +589,8 @@ fn add_value(
         }
         AttributeValue::Bs(_) => node.binary_set = true,
         AttributeValue::M(map) => {
-            if depth >= limits.depth() {
-                if !map.is_empty() {
-                    node.deep = true;
-                    warnings.insert(format!(
-                        "nesting deeper than {} levels at `{path}` is described as json",
-                        limits.depth()
-                    ));
-                } else {
+            if at_depth_limit(node, map.is_empty(), depth, limits, path, warnings) {
+                if map.is_empty() {
                     node.map.get_or_insert_with(Fields::default);
                 }
                 return;
@@ -620,14 +614,8 @@ fn add_value(
             }
         }
         AttributeValue::L(values) => {
-            if depth >= limits.depth() {
-                if !values.is_empty() {
-                    node.deep = true;
-                    warnings.insert(format!(
-                        "nesting deeper than {} levels at `{path}` is described as json",
-                        limits.depth()
-                    ));
-                } else {
+            if at_depth_limit(node, values.is_empty(), depth, limits, path, warnings) {
+                if values.is_empty() {
                     node.list.get_or_insert_with(Box::default);
                 }
                 return;
@@ -648,6 +636,29 @@ fn add_value(
         }
         _ => node.unknown = true,
     }
+}
+
+/// True at the depth limit, where a non-empty map or list is kept as opaque json (with a
+/// warning) instead of being descended into.
+fn at_depth_limit(
+    node: &mut Node,
+    empty: bool,
+    depth: u32,
+    limits: &Limits,
+    path: &str,
+    warnings: &mut BTreeSet<String>,
+) -> bool {
+    if depth < limits.depth() {
+        return false;
+    }
+    if !empty {
+        node.deep = true;
+        warnings.insert(format!(
+            "nesting deeper than {} levels at `{path}` is described as json",
+            limits.depth()
+        ));
+    }
+    true
 }
 
 fn kinds(node: &Node) -> Vec<Kind> {

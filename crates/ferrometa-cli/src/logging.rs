@@ -38,25 +38,11 @@ impl LogArgs {
     }
 }
 
-/// Log targets of ferrometa's own crates: only these follow the chosen level.
-const CRATES: [&str; 9] = [
-    "ferrometa",
-    "ferrometa_core",
-    "ferrometa_dynamodb",
-    "ferrometa_catalog",
-    "ferrometa_file_sink",
-    "ferrometa_rest_sink",
-    "ferrometa_registry",
-    "ferrometa_server",
-    "ferrometa_emulator",
-];
-
 /// Installs the global subscriber; `progress` routes log lines above a progress bar.
 pub fn init(level: &str, progress: bool) {
-    let filter = EnvFilter::try_from_env("FERROMETA_LOG").unwrap_or_else(|_| {
-        let ours: Vec<String> = CRATES.iter().map(|c| format!("{c}={level}")).collect();
-        EnvFilter::new(format!("info,dynoxide=error,{}", ours.join(",")))
-    });
+    // A directive matches every target it prefixes: `ferrometa` covers all `ferrometa_*` crates.
+    let filter = EnvFilter::try_from_env("FERROMETA_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(format!("info,dynoxide=error,ferrometa={level}")));
     if progress {
         let layer = IndicatifLayer::new();
         let writer = layer.get_stderr_writer();

@@ -102,10 +102,6 @@ impl Workflow {
         &self.settings
     }
 
-    pub fn source(&self) -> &Arc<dyn Source> {
-        &self.source
-    }
-
     pub fn status(&self) -> &WorkflowStatus {
         &self.status
     }
@@ -132,7 +128,6 @@ impl Workflow {
             tokio::spawn(async move { source.run(emitter).await.map_err(|e| e.to_string()) });
         tokio::pin!(cancel);
 
-        let mut pending: Vec<CreateEntity> = Vec::new();
         let outcome = loop {
             tokio::select! {
                 biased;
@@ -142,12 +137,11 @@ impl Workflow {
                     break None;
                 }
                 event = rx.recv() => match event {
-                    Some(event) => self.on_event(event, &mut pending, &mut rx).await,
+                    Some(event) => self.on_event(event, &mut rx).await,
                     None => break Some((&mut task).await),
                 },
             }
         };
-        self.flush(&mut pending).await;
 
         let failure = match outcome {
             None | Some(Ok(Ok(()))) => None,
@@ -172,38 +166,33 @@ impl Workflow {
         result
     }
 
-    async fn on_event(
-        &mut self,
-        event: SourceEvent,
-        pending: &mut Vec<CreateEntity>,
-        rx: &mut mpsc::Receiver<SourceEvent>,
-    ) {
+    async fn on_event(&mut self, event: SourceEvent, rx: &mut mpsc::Receiver<SourceEvent>) {
         match event {
             SourceEvent::Entity {
                 entity,
                 read_capacity,
             } => {
                 self.count_entity(&entity, read_capacity);
-                pending.push(entity);
+                let mut batch = vec![entity];
                 // Gather what is already queued into one batch: fewer sink transactions.
-                while pending.len() < BATCH {
+                let mut next = None;
+                while batch.len() < BATCH && next.is_none() {
                     match rx.try_recv() {
                         Ok(SourceEvent::Entity {
                             entity,
                             read_capacity,
                         }) => {
                             self.count_entity(&entity, read_capacity);
-                            pending.push(entity);
+                            batch.push(entity);
                         }
-                        Ok(other) => {
-                            self.flush(pending).await;
-                            Box::pin(self.on_event(other, pending, rx)).await;
-                            return;
-                        }
+                        Ok(other) => next = Some(other),
                         Err(_) => break,
                     }
                 }
-                self.flush(pending).await;
+                self.flush(batch).await;
+                if let Some(other) = next {
+                    Box::pin(self.on_event(other, rx)).await;
+                }
             }
             SourceEvent::Total(n) => {
                 if let Some(p) = &self.progress {
@@ -224,10 +213,8 @@ impl Workflow {
                 }
                 self.status.source.failures.push(failure);
             }
-            SourceEvent::SchemaListed(listing) => {
-                self.flush(pending).await;
-                self.mark_deleted(&listing).await;
-            }
+            // Entities are written as they arrive, so the schema's tables are all in the sink.
+            SourceEvent::SchemaListed(listing) => self.mark_deleted(&listing).await,
         }
     }
 
@@ -243,12 +230,9 @@ impl Workflow {
         self.status.source.records.push(fqn);
     }
 
-    async fn flush(&mut self, pending: &mut Vec<CreateEntity>) {
-        if pending.is_empty() {
-            return;
-        }
-        let results = self.sink.write_batch(pending).await;
-        for (entity, result) in pending.drain(..).zip(results) {
+    async fn flush(&mut self, batch: Vec<CreateEntity>) {
+        let results = self.sink.write_batch(&batch).await;
+        for (entity, result) in batch.into_iter().zip(results) {
             let fqn = entity.fqn();
             match result {
                 Ok(WriteOutcome::Created) => self.status.sink.records.push(fqn.clone()),

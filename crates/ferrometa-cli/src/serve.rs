@@ -46,9 +46,13 @@ pub struct TokenArgs {
     /// JWT signing key file (default: beside the catalog).
     #[arg(long, value_name = "FILE")]
     key_file: Option<PathBuf>,
-    /// Lifetime in days (default: no expiry).
-    #[arg(long, value_name = "DAYS")]
+    /// Lifetime in days, up to 36500 (default: no expiry).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..=36_500))]
     days: Option<u64>,
+    /// Replace the signing key first: every token minted before is refused from then on,
+    /// by running servers too.
+    #[arg(long)]
+    rotate: bool,
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -71,6 +75,13 @@ pub fn token(args: TokenArgs) -> anyhow::Result<ExitCode> {
         .key_file
         .unwrap_or_else(|| ferrometa_server::default_key_file(&args.catalog));
     let ttl = args.days.map(|d| Duration::from_secs(d * 86_400));
+    if args.rotate {
+        ferrometa_server::rotate_key(&key_file)?;
+        eprintln!(
+            "rotated the signing key {}: tokens minted before are refused from now on",
+            key_file.display()
+        );
+    }
     println!(
         "{}",
         ferrometa_server::mint_token(&key_file, &args.bot, ttl)?

@@ -4,13 +4,16 @@
 //! Tokens are HS256 JWTs with `sub` (the bot's name, which becomes `updatedBy`),
 //! `iss: ferrometa`, `iat`, `isBot: true` and an optional `exp`. HS256 keeps the key a single
 //! secret file: the server and `ferrometa token` are the only parties that sign or verify,
-//! so no public key has to be published. Replacing the key ([`rotate_key`]) invalidates every
-//! token signed with the old one once the server restarts.
+//! so no public key has to be published. Replacing the key ([`rotate_key`], `ferrometa token
+//! --rotate`) invalidates every token signed with the old one: a running server notices the
+//! file changed (its inode, size or mtime) at the next request and verifies with the new key,
+//! without a restart.
 
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, SystemTime};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
@@ -67,8 +70,8 @@ pub fn mint_token(
     )?)
 }
 
-/// Replaces the key in `key_file` with a new random one. Tokens signed with the old key are
-/// refused by servers started afterwards.
+/// Replaces the key in `key_file` with a new random one (creating it when missing). Tokens
+/// signed with the old key are refused from then on, by running servers too.
 pub fn rotate_key(key_file: &Path) -> Result<(), ServerError> {
     let text = new_key_text()?;
     let mut staging = key_file.as_os_str().to_os_string();
@@ -103,32 +106,28 @@ pub(crate) struct SigningKey {
 }
 
 /// Reads the key in `path`, creating it first when missing.
-pub(crate) fn load_or_create_key(path: &Path) -> Result<SigningKey, ServerError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            let text = new_key_text()?;
-            match write_private(path, &text) {
-                Ok(()) => {
-                    tracing::info!(path = %path.display(), "created a new token signing key");
-                    text
-                }
+fn load_or_create_key(path: &Path) -> Result<SigningKey, ServerError> {
+    match read_key(path) {
+        Err(ServerError::ReadKey { source, .. }) if source.kind() == ErrorKind::NotFound => {
+            match write_private(path, &new_key_text()?) {
+                Ok(()) => tracing::info!(path = %path.display(), "created a new token signing key"),
                 // Another process created it meanwhile: use theirs.
                 Err(ServerError::WriteKey { source, .. })
-                    if source.kind() == ErrorKind::AlreadyExists =>
-                {
-                    read_key_text(path)?
-                }
+                    if source.kind() == ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(e),
             }
+            read_key(path)
         }
-        Err(source) => {
-            return Err(ServerError::ReadKey {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
+        read => read,
+    }
+}
+
+/// Reads and decodes the key in `path`.
+fn read_key(path: &Path) -> Result<SigningKey, ServerError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ServerError::ReadKey {
+        path: path.to_path_buf(),
+        source,
+    })?;
     warn_if_shared(path);
     let secret = URL_SAFE_NO_PAD
         .decode(text.trim())
@@ -141,11 +140,68 @@ pub(crate) fn load_or_create_key(path: &Path) -> Result<SigningKey, ServerError>
     })
 }
 
-fn read_key_text(path: &Path) -> Result<String, ServerError> {
-    std::fs::read_to_string(path).map_err(|source| ServerError::ReadKey {
-        path: path.to_path_buf(),
-        source,
-    })
+/// What tells one version of the key file from the next: [`rotate_key`] renames a new file
+/// into place, so the inode changes even when size and mtime do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    modified: Option<SystemTime>,
+    len: u64,
+    inode: u64,
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> Result<FileIdentity, ServerError> {
+        let metadata = std::fs::metadata(path).map_err(|source| ServerError::ReadKey {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Ok(FileIdentity {
+            modified: metadata.modified().ok(),
+            len: metadata.len(),
+            inode,
+        })
+    }
+}
+
+/// A running server's key: the file is checked on every request (one `stat`) and re-read
+/// when it changed, so that a rotation takes effect at once.
+pub(crate) struct WatchedKey {
+    path: PathBuf,
+    loaded: RwLock<(FileIdentity, Arc<SigningKey>)>,
+}
+
+impl WatchedKey {
+    /// Loads the key in `path`, creating it when missing.
+    pub fn open(path: &Path) -> Result<WatchedKey, ServerError> {
+        let key = load_or_create_key(path)?;
+        // Taken after the read: a change in between only causes one needless re-read.
+        let identity = FileIdentity::of(path)?;
+        Ok(WatchedKey {
+            path: path.to_path_buf(),
+            loaded: RwLock::new((identity, Arc::new(key))),
+        })
+    }
+
+    /// The key as the file holds it now. A file that cannot be read or decoded fails
+    /// closed: no token is accepted until it is fixed.
+    fn current(&self) -> Result<Arc<SigningKey>, ServerError> {
+        // Taken before the read, so a rotation racing with it is seen next time.
+        let identity = FileIdentity::of(&self.path)?;
+        {
+            let loaded = self.loaded.read().unwrap_or_else(PoisonError::into_inner);
+            if loaded.0 == identity {
+                return Ok(Arc::clone(&loaded.1));
+            }
+        }
+        let key = Arc::new(read_key(&self.path)?);
+        tracing::info!(path = %self.path.display(), "the token signing key changed: tokens signed with the previous key are refused");
+        *self.loaded.write().unwrap_or_else(PoisonError::into_inner) = (identity, Arc::clone(&key));
+        Ok(key)
+    }
 }
 
 fn new_key_text() -> Result<String, ServerError> {
@@ -186,7 +242,7 @@ fn warn_if_shared(path: &Path) {
 
 /// How requests are let in.
 pub(crate) enum Guard {
-    Jwt(SigningKey),
+    Jwt(WatchedKey),
     Open,
 }
 
@@ -208,7 +264,10 @@ impl Guard {
                     bot: false,
                 });
             }
-            Guard::Jwt(key) => key,
+            Guard::Jwt(watched) => watched.current().map_err(|e| {
+                tracing::error!("{e}");
+                ApiError::unavailable("the server cannot read its token signing key")
+            })?,
         };
         let token = headers
             .get(header::AUTHORIZATION)
@@ -282,7 +341,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let key_file = dir.path().join("k");
         let token = mint_token(&key_file, "ingestion-bot", None).unwrap();
-        let guard = Guard::Jwt(load_or_create_key(&key_file).unwrap());
+        let guard = Guard::Jwt(WatchedKey::open(&key_file).unwrap());
         let mut headers = HeaderMap::new();
         headers.insert(
             header::AUTHORIZATION,
@@ -291,10 +350,22 @@ mod tests {
         let caller = guard.check(&headers).unwrap();
         assert_eq!((caller.name.as_str(), caller.bot), ("ingestion-bot", true));
 
+        // The same guard, as in a running server: the rotation is seen at the next check.
         rotate_key(&key_file).unwrap();
-        let rotated = Guard::Jwt(load_or_create_key(&key_file).unwrap());
-        let error = rotated.check(&headers).unwrap_err();
+        let error = guard.check(&headers).unwrap_err();
         assert_eq!(error.message, "token not signed with this server's key");
+        let fresh = mint_token(&key_file, "ingestion-bot", None).unwrap();
+        headers.insert(
+            header::AUTHORIZATION,
+            format!("Bearer {fresh}").parse().unwrap(),
+        );
+        assert!(guard.check(&headers).is_ok());
+
+        // A key file that goes missing or bad fails closed.
+        std::fs::write(&key_file, "short\n").unwrap();
+        assert_eq!(guard.check(&headers).unwrap_err().status.as_u16(), 503);
+        std::fs::remove_file(&key_file).unwrap();
+        assert_eq!(guard.check(&headers).unwrap_err().status.as_u16(), 503);
     }
 
     #[test]
@@ -321,7 +392,10 @@ mod tests {
             format!("Bearer {token}").parse().unwrap(),
         );
         assert_eq!(
-            Guard::Jwt(key).check(&headers).unwrap_err().message,
+            Guard::Jwt(WatchedKey::open(&key_file).unwrap())
+                .check(&headers)
+                .unwrap_err()
+                .message,
             "token expired"
         );
     }

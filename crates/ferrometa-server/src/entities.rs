@@ -597,7 +597,11 @@ fn parse_version(text: &str) -> Result<i64, ApiError> {
         return Err(invalid());
     }
     let minor: i64 = minor.parse().map_err(|_| invalid())?;
-    Ok(major * 10 + minor)
+    // Checked: a major near i64::MAX is a 400, not an overflow.
+    major
+        .checked_mul(10)
+        .and_then(|tenths| tenths.checked_add(minor))
+        .ok_or_else(invalid)
 }
 
 async fn bulk(
@@ -743,6 +747,10 @@ mod tests {
         assert_eq!(parse_version("12.3").unwrap(), 123);
         assert_eq!(parse_version("2").unwrap(), 20);
         assert!(parse_version("0.15").is_err() && parse_version("x").is_err());
+        // Found by the fuzzer: these overflowed (a panic, so a 500) before.
+        assert!(parse_version("922337203685477581").is_err());
+        assert!(parse_version("922337203685477580.8").is_err());
+        assert_eq!(parse_version("922337203685477580.7").unwrap(), i64::MAX);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, Request};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -77,14 +77,18 @@ pub(crate) fn parse_public_url(url: &str) -> Result<String, ServerError> {
     }
 }
 
-/// The application: every route, wrapped (innermost first) in the body limit, the token
-/// guard, JSON errors, panic recovery and the access log.
+/// The application: every route, wrapped (innermost first) in the body limit, the check of
+/// declared body sizes, the token guard, JSON errors, panic recovery and the access log.
 pub(crate) fn router(state: AppState, max_body_bytes: usize) -> Router {
     Router::new()
         .merge(system::routes())
         .merge(entities::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such api endpoint") })
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            max_body_bytes,
+            declared_size,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(middleware::from_fn(json_errors))
         .layer(CatchPanicLayer::custom(|_| {
@@ -192,6 +196,25 @@ impl Params {
             ))),
         }
     }
+}
+
+/// Refuses a body whose declared length is over the limit before reading any of it: the
+/// body limit alone reads up to the limit first, and waits on a client that declared more
+/// than it sends.
+async fn declared_size(State(limit): State<usize>, request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than the limit of {limit} bytes"),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// Makes every error answer JSON (see the module docs).

@@ -15,7 +15,8 @@
 //! nothing is written.
 //!
 //! Requests need a JWT bearer token (HS256, see [`mint_token`]) except `system/version`;
-//! [`AuthMode::NoAuth`] is only accepted on a loopback address.
+//! [`AuthMode::NoAuth`] is only accepted on a loopback address. [`rotate_key`] replaces the
+//! key; a running server verifies with the new one from its next request on.
 //!
 //! This file holds the configuration and startup ([`bind`], [`serve`], [`shutdown_signal`]).
 //! Modules: `auth` (keys, tokens, the guard), `store` (catalog connections off the async
@@ -113,14 +114,20 @@ impl BoundServer {
         self.local_addr
     }
 
+    /// The application as a tower service, to drive in-process (e.g. with
+    /// `tower::ServiceExt::oneshot`) exactly as the listener does.
+    pub fn app(&self) -> NormalizePath<axum::Router> {
+        // Trailing slashes are trimmed rather than redirected: the client follows no redirects.
+        NormalizePath::trim_trailing_slash(self.app.clone())
+    }
+
     /// Serves until `shutdown` completes, then stops accepting connections and returns once
     /// the requests in flight have been answered.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
-        // Trailing slashes are trimmed rather than redirected: the client follows no redirects.
-        let app = NormalizePath::trim_trailing_slash(self.app);
+        let app = self.app();
         axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
             .with_graceful_shutdown(shutdown)
             .await
@@ -146,7 +153,7 @@ pub async fn bind(config: ServerConfig) -> Result<BoundServer, ServerError> {
     let guard = match &config.auth {
         AuthMode::Jwt { key_file } => {
             let key_file = key_file.clone();
-            let key = tokio::task::spawn_blocking(move || auth::load_or_create_key(&key_file))
+            let key = tokio::task::spawn_blocking(move || auth::WatchedKey::open(&key_file))
                 .await
                 .map_err(|e| ServerError::Worker(e.to_string()))??;
             auth::Guard::Jwt(key)
@@ -226,7 +233,7 @@ pub async fn shutdown_signal() {
 
 /// A token lifetime's end as a JWT `exp`, or `None` for tokens that never expire.
 fn expiry(ttl: Option<Duration>) -> Option<u64> {
-    ttl.map(|ttl| (now_ms() as u64) / 1000 + ttl.as_secs())
+    ttl.map(|ttl| ((now_ms() as u64) / 1000).saturating_add(ttl.as_secs()))
 }
 
 fn now_ms() -> i64 {

@@ -1,9 +1,13 @@
-//! Tokens: the open version endpoint, 401s, key rotation, and the loopback-only open mode.
+//! Tokens: the open version endpoint, 401s on every write route with nothing written, key
+//! rotation (after a restart and in a running server), and the loopback-only open mode.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ferrometa_server::{AuthMode, ServerConfig, ServerError};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
 
-use crate::harness::{BOT, Server, send};
+use crate::harness::{BOT, Server, send, service_body, table_body};
 
 #[tokio::test]
 async fn version_needs_no_token() {
@@ -122,4 +126,182 @@ async fn open_mode_is_loopback_only_and_writes_as_admin() {
     let schema = server.hierarchy("svc").await;
     let table = server.table(&schema, "orders").await;
     assert_eq!(table["updatedBy"], "admin");
+}
+
+/// Credentials a write must not get through with, each with why.
+fn bad_credentials(server: &Server) -> Vec<(Option<String>, &'static str)> {
+    let foreign =
+        ferrometa_server::mint_token(&server.dir.path().join("other.key"), BOT, None).unwrap();
+    let encode = |json: &str| URL_SAFE_NO_PAD.encode(json);
+    let claims = encode(r#"{"sub":"admin","iss":"ferrometa","iat":1,"isBot":false}"#);
+    let unsigned = format!("{}.{claims}.", encode(r#"{"alg":"none","typ":"JWT"}"#));
+    // A valid token whose claims were swapped for others: the signature no longer matches.
+    let valid = server.token.clone().unwrap();
+    let parts: Vec<&str> = valid.split('.').collect();
+    let tampered = format!("{}.{claims}.{}", parts[0], parts[2]);
+    vec![
+        (None, "no header"),
+        (Some("Bearer".into()), "no token"),
+        (Some("Bearer ".into()), "an empty token"),
+        (Some("Bearer not.a.jwt".into()), "garbage"),
+        (Some("Basic YWRtaW46YWRtaW4=".into()), "basic auth"),
+        (Some(format!("Bearer {foreign}")), "another key's token"),
+        (Some(format!("Bearer {unsigned}")), "alg none"),
+        (Some(format!("Bearer {tampered}")), "tampered claims"),
+        (Some(valid), "a valid token in the wrong header"),
+    ]
+}
+
+#[tokio::test]
+async fn every_write_route_refuses_bad_tokens_and_writes_nothing() {
+    let server = Server::start().await;
+    let schema = server.hierarchy("svc").await;
+    let table = server.table(&schema, "t").await;
+    let id = table["id"].as_str().unwrap().to_string();
+    let writes = [
+        (
+            Method::PUT,
+            "/tables".to_string(),
+            table_body(&schema, "t2"),
+        ),
+        (Method::POST, "/tables".into(), table_body(&schema, "t3")),
+        (
+            Method::PUT,
+            "/tables/bulk".into(),
+            json!([table_body(&schema, "t4")]),
+        ),
+        (
+            Method::PUT,
+            "/databases".into(),
+            json!({"name": "d2", "service": "svc"}),
+        ),
+        (
+            Method::POST,
+            "/databases".into(),
+            json!({"name": "d3", "service": "svc"}),
+        ),
+        (
+            Method::PUT,
+            "/databases/bulk".into(),
+            json!([{"name": "d4", "service": "svc"}]),
+        ),
+        (
+            Method::PUT,
+            "/databaseSchemas".into(),
+            json!({"name": "s2", "database": "svc.default"}),
+        ),
+        (
+            Method::POST,
+            "/databaseSchemas".into(),
+            json!({"name": "s3", "database": "svc.default"}),
+        ),
+        (
+            Method::PUT,
+            "/services/databaseServices".into(),
+            service_body("svc2"),
+        ),
+        (
+            Method::POST,
+            "/services/databaseServices".into(),
+            service_body("svc3"),
+        ),
+        (Method::PUT, "/tables/restore".into(), json!({"id": id})),
+        (
+            Method::DELETE,
+            "/tables/deleteStale".into(),
+            json!({"scopeFqn": schema, "scopeEntityType": "databaseSchema",
+                   "seenFqns": [format!("{schema}.t"), format!("{schema}.t2"), format!("{schema}.t3")]}),
+        ),
+        (
+            Method::DELETE,
+            format!("/tables/name/{schema}.t2"),
+            Value::Null,
+        ),
+        (
+            Method::DELETE,
+            format!("/tables/{id}?hardDelete=true"),
+            Value::Null,
+        ),
+        (
+            Method::DELETE,
+            "/services/databaseServices/name/svc3?hardDelete=true&recursive=true".into(),
+            Value::Null,
+        ),
+    ];
+    let before = server.footprint();
+    let credentials = bad_credentials(&server);
+    for (method, path, body) in &writes {
+        for (credential, why) in &credentials {
+            let url = format!("{}{path}", server.api);
+            let mut request = server.client.request(method.clone(), url).json(body);
+            match credential {
+                Some(value) if *why == "a valid token in the wrong header" => {
+                    request = request.header("X-Authorization", value);
+                }
+                Some(value) => request = request.header("Authorization", value),
+                None => {}
+            }
+            let answer = send(request).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with {why}: {}",
+                answer.body
+            );
+        }
+    }
+    assert_eq!(
+        server.footprint(),
+        before,
+        "a refused write wrote something"
+    );
+
+    // The same writes with the token all go through: the 401s above were not 404s in disguise.
+    for (method, path, body) in &writes {
+        let answer = send(server.request(method.clone(), path).json(body)).await;
+        assert!(
+            answer.status.is_success(),
+            "{method} {path}: {}",
+            answer.body
+        );
+    }
+    assert_ne!(server.footprint(), before);
+    eprintln!(
+        "{} write routes refused {} bad credentials each",
+        writes.len(),
+        credentials.len()
+    );
+}
+
+#[tokio::test]
+async fn a_rotation_takes_effect_in_a_running_server() {
+    let server = Server::start().await;
+    let schema = server.hierarchy("svc").await;
+    let old = server.token.clone().unwrap();
+    ferrometa_server::rotate_key(&server.key_file).unwrap();
+
+    let before = server.footprint();
+    let put = |token: &str| {
+        send(
+            server
+                .client
+                .put(format!("{}/tables", server.api))
+                .bearer_auth(token)
+                .json(&table_body(&schema, "orders")),
+        )
+    };
+    let stale = put(&old).await;
+    assert_eq!(stale.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        stale.body["message"],
+        "token not signed with this server's key"
+    );
+    assert_eq!(server.footprint(), before);
+
+    let new = ferrometa_server::mint_token(&server.key_file, BOT, None).unwrap();
+    assert_eq!(put(&new).await.status, StatusCode::CREATED);
+    // Rotated again at once (same second, same size): the new file is still noticed.
+    ferrometa_server::rotate_key(&server.key_file).unwrap();
+    assert_eq!(put(&new).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(put(&old).await.status, StatusCode::UNAUTHORIZED);
 }

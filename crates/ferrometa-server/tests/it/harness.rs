@@ -1,5 +1,6 @@
-//! The shared harness: starts a server, sends requests, and checks what every answer must
-//! satisfy (a JSON body; for errors exactly `{code, message}` with the status as `code`).
+//! The shared harness: starts a server, sends requests, checks what every answer must
+//! satisfy (a JSON body; for errors exactly `{code, message}` with the status as `code`),
+//! and looks at the catalog file directly: what it holds and SQLite's own checks.
 
 use std::path::PathBuf;
 
@@ -9,6 +10,7 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::normalize_path::NormalizePath;
 
 /// The bot every test token is minted for.
 pub const BOT: &str = "ingestion-bot";
@@ -21,6 +23,8 @@ pub struct Server {
     pub catalog: PathBuf,
     pub key_file: PathBuf,
     pub addr: std::net::SocketAddr,
+    /// The service the listener runs, to drive in-process.
+    pub app: NormalizePath<axum::Router>,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<Result<(), ServerError>>>,
     // Dropped last: the catalog lives here.
@@ -60,6 +64,7 @@ impl Server {
         };
         let bound = ferrometa_server::bind(config).await.unwrap();
         let addr = bound.local_addr();
+        let app = bound.app();
         let (send, receive) = oneshot::channel::<()>();
         let handle = tokio::spawn(bound.run(async move {
             let _ = receive.await;
@@ -71,6 +76,7 @@ impl Server {
             catalog,
             key_file,
             addr,
+            app,
             shutdown: Some(send),
             handle: Some(handle),
             dir,
@@ -151,12 +157,95 @@ impl Server {
             .to_string()
     }
 
+    /// Sends `head` (request line and headers, without the token and the blank line) and
+    /// `body` over a raw connection, for requests an HTTP client would normalize first
+    /// (dot segments, chunked bodies). The token is added when the server has one.
+    pub async fn raw(&self, head: &str, body: &[u8]) -> Answer {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let auth = self.token.as_ref().map_or(String::new(), |token| {
+            format!("Authorization: Bearer {token}\r\n")
+        });
+        let head = format!(
+            "{head}\r\nHost: {}\r\nConnection: close\r\n{auth}\r\n",
+            self.addr
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        // The server may answer (413) and close before the whole body is sent.
+        let _ = stream.write_all(body).await;
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_end(&mut answer),
+        );
+        assert!(read.await.is_ok(), "no answer to {head}");
+        let text = String::from_utf8_lossy(&answer);
+        let (head, body) = text
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("{text}"));
+        let status: u16 = head[9..12].parse().unwrap();
+        let status = StatusCode::from_u16(status).unwrap();
+        let body: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {text}"));
+        if !status.is_success() {
+            assert_error_shape(status, &body);
+        }
+        Answer {
+            status,
+            headers: reqwest::header::HeaderMap::new(),
+            body,
+        }
+    }
+
+    /// Everything the catalog holds, read from the file itself.
+    pub fn footprint(&self) -> Footprint {
+        let conn = rusqlite::Connection::open(&self.catalog).unwrap();
+        let entities = conn
+            .prepare("SELECT id, version_tenths, deleted, json FROM entity ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let versions = conn
+            .query_row("SELECT count(*) FROM entity_version", [], |r| r.get(0))
+            .unwrap();
+        Footprint { entities, versions }
+    }
+
+    /// SQLite's integrity and foreign key checks pass on the catalog.
+    pub fn assert_intact(&self) {
+        let conn = rusqlite::Connection::open(&self.catalog).unwrap();
+        let integrity: Vec<String> = conn
+            .prepare("PRAGMA integrity_check")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(integrity, ["ok"]);
+        let violations = conn
+            .prepare("PRAGMA foreign_key_check")
+            .unwrap()
+            .query_map([], |_| Ok(()))
+            .unwrap()
+            .count();
+        assert_eq!(violations, 0, "foreign key violations");
+    }
+
     /// PUTs a table and checks it was created.
     pub async fn table(&self, schema: &str, name: &str) -> Value {
         let answer = self.put("/tables", &table_body(schema, name)).await;
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
         answer.body
     }
+}
+
+/// The catalog's rows: every entity (id, version in tenths, deleted, JSON) and the number of
+/// stored past versions. Equal before and after a request means it wrote nothing.
+#[derive(Debug, PartialEq)]
+pub struct Footprint {
+    pub entities: Vec<(String, i64, bool, String)>,
+    pub versions: i64,
 }
 
 /// Sends a request and checks the invariants of every answer.

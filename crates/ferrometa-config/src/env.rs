@@ -3,11 +3,73 @@
 //! text, `$$` writes a literal `$`, and YAML comments are left alone so that a commented-out
 //! `${X}` cannot fail a run. Errors name the variable, never its value.
 
-/// The expanded text and the values that went into it (to be masked in later errors).
+use std::ops::Range;
+
+/// The expanded text, the values that went into it (to be masked in later errors) and where
+/// the text was changed (to report errors at positions of the original).
 #[derive(Debug)]
 pub(crate) struct Expansion {
     pub text: String,
     pub values: Vec<String>,
+    edits: Vec<Edit>,
+}
+
+/// One replaced reference: byte ranges in the expanded and in the original text.
+#[derive(Debug)]
+struct Edit {
+    expanded: Range<usize>,
+    original: Range<usize>,
+}
+
+impl Expansion {
+    /// The 1-based position in `original` of a 1-based position of the expanded text; a
+    /// position inside an expanded value is the start of its reference.
+    pub(crate) fn original_position(
+        &self,
+        original: &str,
+        line: usize,
+        column: usize,
+    ) -> (usize, usize) {
+        let offset = byte_offset(&self.text, line, column);
+        let before = self.edits.partition_point(|e| e.expanded.start <= offset);
+        let mapped = match before.checked_sub(1).map(|i| &self.edits[i]) {
+            None => offset,
+            Some(edit) if offset < edit.expanded.end => edit.original.start,
+            Some(edit) => edit.original.end + (offset - edit.expanded.end),
+        };
+        position(original, mapped)
+    }
+}
+
+/// Byte offset of a 1-based line and character column, clamped to the text.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = text[start..].split('\n').next().unwrap_or_default();
+    start
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
+}
+
+/// 1-based line and character column of a byte offset (clamped to the text).
+pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 /// A reference that cannot be expanded, at a 1-based line and column.
@@ -27,6 +89,8 @@ pub(crate) fn expand(
     let mut expander = Expander {
         out: String::with_capacity(text.len()),
         values: Vec::new(),
+        edits: Vec::new(),
+        line_start: 0,
         env,
     };
     let mut yaml_state = YamlState::default();
@@ -37,16 +101,21 @@ pub(crate) fn expand(
         } else {
             yaml_state.scan_line(line, line_no, &mut expander)?;
         }
+        expander.line_start += line.len();
     }
     Ok(Expansion {
         text: expander.out,
         values: expander.values,
+        edits: expander.edits,
     })
 }
 
 struct Expander<'a> {
     out: String,
     values: Vec<String>,
+    edits: Vec<Edit>,
+    /// Byte offset in the original text of the line being expanded.
+    line_start: usize,
     env: &'a dyn Fn(&str) -> Option<String>,
 }
 
@@ -58,7 +127,13 @@ impl Expander<'_> {
         while let Some(at) = rest.find('$') {
             self.out.push_str(&rest[..at]);
             column += rest[..at].chars().count();
+            let expanded_start = self.out.len();
+            let original_start = self.line_start + (span.len() - rest.len()) + at;
             let consumed = self.expand_reference(&rest[at..], line, column + 1)?;
+            self.edits.push(Edit {
+                expanded: expanded_start..self.out.len(),
+                original: original_start..original_start + consumed,
+            });
             column += rest[at..at + consumed].chars().count();
             rest = &rest[at + consumed..];
         }
@@ -85,19 +160,31 @@ impl Expander<'_> {
             return Ok(2);
         }
         let (name, used) = if let Some(braced) = after.strip_prefix('{') {
-            let Some(end) = braced.find('}') else {
-                return Err(error(
-                    "unclosed `${`: write `${NAME}`, or `$$` for a literal `$`".to_string(),
-                ));
-            };
-            let name = &braced[..end];
-            if !is_name(name) {
-                return Err(error(format!(
-                    "invalid variable reference `${{{name}}}`: only `${{NAME}}` is supported \
-                     (letters, digits and `_`); write `$$` for a literal `$`"
-                )));
+            let len = name_len(braced);
+            let name = &braced[..len];
+            match braced[len..].chars().next() {
+                Some('}') if len > 0 => (name, len + 3),
+                None | Some('\n' | '\r') => {
+                    return Err(error(
+                        "unclosed `${`: write `${NAME}`, or `$$` for a literal `$`".to_string(),
+                    ));
+                }
+                // Only the name so far and the offending character are shown: the rest of
+                // the line may be anything, a secret included.
+                Some(c) => {
+                    let c: String = if c.is_control() {
+                        c.escape_debug().collect()
+                    } else {
+                        c.to_string()
+                    };
+                    return Err(error(format!(
+                        "invalid variable reference `${{{}{}…`: only `${{NAME}}` is supported \
+                         (letters, digits and `_`); write `$$` for a literal `$`",
+                        truncate(name),
+                        c
+                    )));
+                }
             }
-            (name, end + 3)
         } else {
             let len = name_len(after);
             if len == 0 {
@@ -131,8 +218,11 @@ fn name_len(text: &str) -> usize {
         .map_or(text.len(), |(i, _)| i)
 }
 
-fn is_name(text: &str) -> bool {
-    !text.is_empty() && name_len(text) == text.len()
+/// At most 40 characters of `name`, for messages.
+fn truncate(name: &str) -> &str {
+    name.char_indices()
+        .nth(40)
+        .map_or(name, |(i, _)| &name[..i])
 }
 
 /// What the YAML scanner carries from one line to the next.
@@ -281,9 +371,45 @@ mod tests {
             yaml("a: ${X:-d}")
                 .unwrap_err()
                 .message
-                .contains("invalid variable reference `${X:-d}`")
+                .contains("invalid variable reference `${X:…`")
         );
+        assert!(yaml("a: ${}").unwrap_err().message.contains("`${}…`"));
         assert!(yaml("a: ${X").unwrap_err().message.starts_with("unclosed"));
+        assert!(
+            yaml("a: ${X\nb: }")
+                .unwrap_err()
+                .message
+                .starts_with("unclosed")
+        );
+    }
+
+    #[test]
+    fn malformed_references_echo_neither_the_rest_of_the_line_nor_control_characters() {
+        // Found by fuzzing: the whole text up to the next `}` was echoed, with a raw `\r`.
+        let err = expand(r#"{"url": "${URL", "secret": "hunter2"}"#, false, &env).unwrap_err();
+        assert!(!err.message.contains("hunter2"), "{}", err.message);
+        assert!(err.message.contains("`${URL\"…`"), "{}", err.message);
+        let err = yaml("a: ${\r}").unwrap_err();
+        assert!(!err.message.contains('\r'), "{}", err.message);
+        let err = yaml(&format!("a: ${{{}-}}", "N".repeat(1000))).unwrap_err();
+        assert!(err.message.len() < 200, "{}", err.message);
+    }
+
+    #[test]
+    fn positions_map_back_to_the_original_text() {
+        // Found by fuzzing: errors pointed at columns of the expanded text, past the end of
+        // the line the user wrote.
+        let original = "a: $USER x\nb: ${PRICE}$$ y\nc: z";
+        let expansion = expand(original, true, &env).unwrap();
+        assert_eq!(expansion.text, "a: alice x\nb: $5 ${USER}$ y\nc: z");
+        let at = |line, column| expansion.original_position(original, line, column);
+        assert_eq!(at(1, 2), (1, 2), "before any reference");
+        assert_eq!(at(1, 6), (1, 4), "inside a value: the reference");
+        assert_eq!(at(1, 10), (1, 10), "after a value of the same length");
+        assert_eq!(at(2, 16), (2, 15), "after `${{PRICE}}` and `$$`");
+        assert_eq!(at(3, 4), (3, 4));
+        assert_eq!(at(3, 9), (3, 5), "clamped to the end of the line");
+        assert_eq!(at(7, 1), (3, 5), "clamped to the end of the text");
     }
 
     #[test]

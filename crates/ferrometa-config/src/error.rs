@@ -39,18 +39,25 @@ fn path_prefix(path: &Option<String>) -> String {
 }
 
 impl ConfigError {
+    /// Control characters in `message` (from a quoted value) are escaped: an error is one line.
     pub(crate) fn new(origin: &str, message: impl Into<String>) -> Self {
         ConfigError {
             origin: origin.to_string(),
             field_path: None,
             position: None,
-            message: message.into(),
+            message: escape_controls(&message.into()),
         }
     }
 
     /// Sets the 1-based position; `0` means unknown, as parsers report it.
     pub(crate) fn at(mut self, line: usize, column: usize) -> Self {
         self.position = (line > 0 && column > 0).then_some((line, column));
+        self
+    }
+
+    /// Moves the position with `map` (from the parsed text to the text the user wrote).
+    pub(crate) fn relocate(mut self, map: impl FnOnce(usize, usize) -> (usize, usize)) -> Self {
+        self.position = self.position.map(|(line, column)| map(line, column));
         self
     }
 
@@ -68,7 +75,8 @@ impl ConfigError {
         let mut values: Vec<&String> = values.iter().filter(|v| v.chars().count() >= 4).collect();
         values.sort_by_key(|v| std::cmp::Reverse(v.len()));
         for value in values {
-            self.message = self.message.replace(value.as_str(), MASK);
+            let escaped = escape_controls(value);
+            self.message = self.message.replace(&escaped, MASK);
             if let Some(path) = &mut self.field_path {
                 *path = path.replace(value.as_str(), MASK);
             }
@@ -189,15 +197,42 @@ fn yaml_message(err: &serde_saphyr::Error, path: &str) -> (String, String) {
     (message, path)
 }
 
-/// Converts a serde_json error found at `path`.
-pub(crate) fn from_json(err: &serde_json::Error, path: &str, origin: &str) -> ConfigError {
+/// Converts a serde_json error found at `path` in `source` (`None` for a `Value`, which has no
+/// positions).
+pub(crate) fn from_json(
+    err: &serde_json::Error,
+    path: &str,
+    origin: &str,
+    source: Option<&str>,
+) -> ConfigError {
     let text = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());
     let text = text.strip_suffix(&suffix).unwrap_or(&text);
     let (message, path) = json_message(text, path);
+    let (line, column) = source.map_or((err.line(), err.column()), |source| {
+        char_position(source, err.line(), err.column())
+    });
     ConfigError::new(origin, message)
         .in_field(path)
-        .at(err.line(), err.column())
+        .at(line, column)
+}
+
+/// serde_json counts columns in bytes, and column 0 for the newline ending the previous line;
+/// a [`ConfigError`] counts characters from 1, as the YAML parser does and as editors show them.
+fn char_position(source: &str, line: usize, byte_column: usize) -> (usize, usize) {
+    let lines: Vec<&str> = source.split('\n').collect();
+    let Some(text) = lines.get(line.wrapping_sub(1)) else {
+        return (line, byte_column);
+    };
+    if byte_column == 0 && line > 1 {
+        return (line - 1, lines[line - 2].chars().count() + 1);
+    }
+    let mut end = byte_column.min(text.len());
+    // A column inside a multi-byte character means that character.
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    (line, text[..end].chars().count())
 }
 
 /// The message of an error from deserializing a `serde_json::Value` (which has no position).
@@ -338,7 +373,13 @@ pub(crate) fn tidy(message: &str) -> String {
             out.extend(first.to_lowercase());
         }
     }
-    for c in chars {
+    out.push_str(&escape_controls(chars.as_str()));
+    out
+}
+
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         if c.is_control() {
             out.extend(c.escape_debug());
         } else {
@@ -392,6 +433,33 @@ mod tests {
         let error =
             ConfigError::new("r", "got abc and hunter2").redact(&["hunter2".into(), "abc".into()]);
         assert_eq!(error.message(), "got abc and **********");
+    }
+
+    #[test]
+    fn json_positions_count_characters() {
+        // Found by fuzzing: serde_json's byte columns pointed past the end of the line, and a
+        // control character at the end of a line had column 0, so no position at all.
+        assert_eq!(char_position("\"é€🦀", 1, 10), (1, 4));
+        assert_eq!(char_position("{}\n  é x", 2, 5), (2, 4));
+        assert_eq!(char_position("ab", 1, 2), (1, 2));
+        assert_eq!(char_position("ab", 3, 7), (3, 7));
+        assert_eq!(char_position("\"é\nx", 2, 0), (1, 3));
+        let at = |text: &str| {
+            let err = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+            let error = from_json(&err, "", "r.json", Some(text));
+            (error.line(), error.column())
+        };
+        assert_eq!(at("{\"é\": x}"), (Some(1), Some(7)));
+        assert_eq!(at("\"\n"), (Some(1), Some(2)));
+    }
+
+    #[test]
+    fn messages_are_one_line() {
+        // Found by fuzzing: an unknown value spanning lines was quoted with its newline.
+        let error = ConfigError::new("r", "unknown value `a\nb\tc`").redact(&["a\nb\tc".into()]);
+        assert_eq!(error.message(), "unknown value `**********`");
+        let error = ConfigError::new("r", "unknown value `x\r\ny`");
+        assert_eq!(error.message(), "unknown value `x\\r\\ny`");
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub struct SourceSection {
     #[serde(deserialize_with = "validate::source_type")]
     pub r#type: String,
     /// Name of the database service in OpenMetadata, e.g. `local_dynamodb`.
-    #[serde(deserialize_with = "validate::non_empty")]
+    #[serde(deserialize_with = "validate::entity_name")]
     pub service_name: String,
     /// How to reach DynamoDB. Required: unlike upstream, ferrometa does not fetch the
     /// connection of an existing service from the OpenMetadata server.

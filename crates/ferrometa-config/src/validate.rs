@@ -37,10 +37,20 @@ pub(crate) fn source_type<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
     }
 }
 
-pub(crate) fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+/// A name OpenMetadata can put into fully qualified names as it is (`serviceName`): not blank,
+/// at most 256 characters, no `::` (its names' pattern) and no `"` (which FQNs cannot escape).
+pub(crate) fn entity_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     let value = String::deserialize(deserializer)?;
     if value.trim().is_empty() {
         return Err(D::Error::custom("must not be empty"));
+    }
+    if value.chars().count() > 256 {
+        return Err(D::Error::custom("must be at most 256 characters"));
+    }
+    if value.contains("::") || value.contains('"') {
+        return Err(D::Error::custom(
+            "must not contain `::` or `\"`: OpenMetadata cannot build fully qualified names from it",
+        ));
     }
     Ok(value)
 }

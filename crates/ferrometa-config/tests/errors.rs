@@ -226,6 +226,84 @@ fn metadata_rest_without_server() {
 }
 
 #[test]
+fn service_names_openmetadata_cannot_quote_are_rejected() {
+    // Found with hostile names: `"` and `::` in a service name gave FQNs that do not split
+    // back into their names (OpenMetadata's server refuses them).
+    for (name, message) in [
+        ("'my\"svc'", "must not contain `::` or `\"`"),
+        ("a::b", "must not contain `::` or `\"`"),
+        (&"s".repeat(257), "at most 256 characters"),
+    ] {
+        let error = load(&edit(
+            BASE,
+            "serviceName: local_dynamodb",
+            &format!("serviceName: {name}"),
+        ))
+        .unwrap_err();
+        assert_eq!(error.field_path(), Some("source.serviceName"), "{error}");
+        assert_eq!(
+            (error.line(), error.column()),
+            (Some(3), Some(16)),
+            "{error}"
+        );
+        assert!(error.message().contains(message), "{error}");
+    }
+    for name in ["my.dyn", "svc with spaces", "🦀", &"s".repeat(256)] {
+        let text = edit(
+            BASE,
+            "serviceName: local_dynamodb",
+            &format!("serviceName: \"{name}\""),
+        );
+        assert_eq!(load(&text).unwrap().source.service_name, name);
+    }
+}
+
+#[test]
+fn cross_section_error_has_a_position_when_sections_cannot_be_skipped() {
+    // Found by fuzzing: `1e400` is a valid string value, but the section lookup read it as a
+    // number, failed, and the error had no position.
+    let text = edit(BASE, "awsAccessKeyId: AKIAEXAMPLE", "awsAccessKeyId: 1e400");
+    let error = load(&edit(&text, "type: catalog", "type: metadata-rest")).unwrap_err();
+    assert_eq!(
+        error.field_path(),
+        Some("workflowConfig.openMetadataServerConfig")
+    );
+    assert_eq!(
+        (error.line(), error.column()),
+        (Some(20), Some(1)),
+        "{error}"
+    );
+    let flow = r#"{"source": {"type": "dynamodb", "serviceName": "s", "serviceConnection": {"config": {"awsConfig": {"awsRegion": "us-east-1", "awsAccessKeyId": 1e400}}}}, "sink": {"type": "metadata-rest"}}"#;
+    let error = load(flow).unwrap_err();
+    assert_eq!(
+        (error.line(), error.column()),
+        (Some(1), Some(163)),
+        "{error}"
+    );
+}
+
+#[test]
+fn cross_section_error_in_a_deep_json_recipe_has_a_position() {
+    // Found by fuzzing: JSON nested deeper than the YAML budget (64) but within serde_json's
+    // limit loaded, and then the section lookup failed, so the error had no position.
+    let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+    let text = format!(
+        r#"{{"source": {{"type": "dynamodb", "serviceName": "s", "serviceConnection": {{"config": {{"awsConfig": {{"awsRegion": "us-east-1"}}, "connectionArguments": {{"deep": {deep}}}}}}}}},
+"sink": {{"type": "metadata-rest"}}}}"#
+    );
+    let error = load_str_with_env(&text, Format::Json, "recipe.json", &no_env).unwrap_err();
+    assert_eq!(
+        error.field_path(),
+        Some("workflowConfig.openMetadataServerConfig")
+    );
+    assert_eq!(
+        (error.line(), error.column()),
+        (Some(2), Some(9)),
+        "{error}"
+    );
+}
+
+#[test]
 fn malformed_yaml() {
     edited(
         "malformed_yaml",

@@ -10,7 +10,7 @@
 //! | B | BYTES (BINARY would require a `dataLength`) | `bytes` |
 //! | BOOL | BOOLEAN | `boolean` |
 //! | NULL | NULL when nothing else was seen; otherwise it only makes the column nullable | `null` |
-//! | M | STRUCT, children = the union of keys over all maps, in first-seen order; MAP if only empty maps were seen | `struct<a:string,b:bigint>` / `map<string,unknown>` |
+//! | M | STRUCT, children = the union of keys over all maps, in name order; MAP if only empty maps were seen | `struct<a:string,b:bigint>` / `map<string,unknown>` |
 //! | L | ARRAY, arrayDataType = the merged element type (UNKNOWN if only empty lists), children = the element's children (lists of maps) | `array<struct<...>>` |
 //! | SS / NS / BS | SET (no arrayDataType: OpenMetadata keeps it only for ARRAY) | `set<string>` / `set<bigint>` / `set<bytes>` |
 //! | different types for one path | UNION, one child per member type, named `string`, `number`, `binary`, `boolean`, `struct`, `array`, `string_set`, `number_set`, `binary_set`, `json` | `union<string,bigint>` |
@@ -18,16 +18,17 @@
 //!
 //! Columns: the key attributes first (hash, then range), typed from the table's
 //! AttributeDefinitions (S → STRING, N → NUMBER, B → BYTES) and present even when the table
-//! is empty; then every other top-level attribute in first-seen order. Items are read in
-//! sample order (segment 0 first) and the attributes of one item in name order, so an
-//! unchanged table always gives the same columns. A single-attribute key puts
+//! is empty; then every other top-level attribute in name order, so the columns of an
+//! unchanged table never move, however the sample's items are ordered (a table read by one
+//! request one day and by parallel segments the next gives the same columns). A single-attribute key puts
 //! `PRIMARY_KEY` on its column; a composite key gives the table constraints
 //! `[PRIMARY_KEY [hash, range], SORT_KEY [range]]` and no column constraint.
 //!
 //! Names are cut to 256 characters and then encoded ([`ferrometa_model::fqn::encode_name`]);
-//! `displayName` carries the raw name when it differs. Each non-key column's description
-//! says how many sampled items contain it; [`Inference::presence`] has the same counts for
-//! every path (`address.geo.lat`, `lines[].sku`).
+//! `displayName` carries the raw name when it differs, and struct displays use the encoded
+//! names. Warnings show names on one line, cut at 120 characters. Each non-key column's
+//! description says how many sampled items contain it; [`Inference::presence`] has the same
+//! counts for every path (`address.geo.lat`, `lines[].sku`).
 //!
 //! Limits: nesting deeper than `maxDepth` becomes JSON, and a struct (or the table) with
 //! more than `maxWidth` distinct attributes keeps the first `maxWidth`; both add a warning.
@@ -268,11 +269,10 @@ struct Node {
     deep: bool,
 }
 
-/// The attributes of a struct (or of the table), in first-seen order.
+/// The attributes of a struct (or of the table), by name: the columns' order.
 #[derive(Debug, Default)]
 struct Fields {
-    order: Vec<String>,
-    nodes: HashMap<String, Node>,
+    nodes: BTreeMap<String, Node>,
 }
 
 /// Accumulates items and turns them into columns.
@@ -340,6 +340,24 @@ fn truncate_chars(s: &str, max: usize) -> &str {
         Some((i, _)) => &s[..i],
         None => s,
     }
+}
+
+/// A name or path as a warning shows it: on one line, and cut at 120 characters (names run up
+/// to 64 KB, and warnings go to logs and the status).
+fn shown(text: &str) -> String {
+    let cut = truncate_chars(text, 120);
+    let mut out = String::with_capacity(cut.len());
+    for c in cut.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    if cut.len() < text.len() {
+        out.push('…');
+    }
+    out
 }
 
 fn truncate_display(mut s: String) -> String {
@@ -446,15 +464,15 @@ impl Inferrer {
             used.insert(col.name.clone());
             columns.push(col);
         }
-        for name in &root.order {
+        for (name, node) in &root.nodes {
             if key_names.iter().any(|k| &k.name == name) {
                 continue;
             }
-            let node = &root.nodes[name];
             let mut col = named_column(name);
             if !used.insert(col.name.clone()) {
                 warnings.insert(format!(
-                    "attribute `{name}` left out: its truncated name repeats another column"
+                    "attribute `{}` left out: its truncated name repeats another column",
+                    shown(name)
                 ));
                 continue;
             }
@@ -540,14 +558,13 @@ fn field_node<'a>(
         return None;
     }
     if !fields.nodes.contains_key(name) {
-        if fields.order.len() >= width {
+        if fields.nodes.len() >= width {
             warnings.insert(format!(
                 "more than {width} attributes{}; the others were left out",
                 at_path(parent_path)
             ));
             return None;
         }
-        fields.order.push(name.to_string());
         fields.nodes.insert(name.to_string(), Node::default());
     }
     fields.nodes.get_mut(name)
@@ -557,7 +574,7 @@ fn at_path(path: &str) -> String {
     if path.is_empty() {
         " at the top level".to_string()
     } else {
-        format!(" under `{path}`")
+        format!(" under `{}`", shown(path))
     }
 }
 
@@ -654,8 +671,9 @@ fn at_depth_limit(
     if !empty {
         node.deep = true;
         warnings.insert(format!(
-            "nesting deeper than {} levels at `{path}` is described as json",
-            limits.depth()
+            "nesting deeper than {} levels at `{}` is described as json",
+            limits.depth(),
+            shown(path)
         ));
     }
     true
@@ -739,28 +757,29 @@ fn kind_type(node: &Node, kind: Kind, items: u64) -> Typed {
         }
         Kind::Struct => {
             let fields = node.map.as_ref().expect("struct kind has fields");
-            if fields.order.is_empty() {
+            if fields.nodes.is_empty() {
                 return Typed {
                     display: "map<string,unknown>".into(),
                     ..scalar(DataType::Map)
                 };
             }
-            let mut children = Vec::with_capacity(fields.order.len());
+            let mut children = Vec::with_capacity(fields.nodes.len());
             let mut display = String::from("struct<");
-            for (i, name) in fields.order.iter().enumerate() {
-                let child_node = &fields.nodes[name];
-                let typed = node_type(child_node, items);
-                if display.len() <= MAX_DISPLAY_BYTES {
-                    if i > 0 {
-                        display.push(',');
-                    }
-                    display.push_str(name);
-                    display.push(':');
-                    display.push_str(&typed.display);
-                }
+            for (name, child_node) in &fields.nodes {
                 let mut col = named_column(name);
                 if children.iter().any(|c: &Column| c.name == col.name) {
                     continue;
+                }
+                let typed = node_type(child_node, items);
+                // The display names the children as the columns do: encoded, so a `>` or a
+                // newline in an attribute name cannot break the type text.
+                if display.len() <= MAX_DISPLAY_BYTES {
+                    if !children.is_empty() {
+                        display.push(',');
+                    }
+                    display.push_str(&col.name);
+                    display.push(':');
+                    display.push_str(&typed.display);
                 }
                 col.data_type = typed.data_type;
                 col.array_data_type = typed.array_data_type;
@@ -837,8 +856,7 @@ fn node_type(node: &Node, items: u64) -> Typed {
 }
 
 fn collect_presence(fields: &Fields, prefix: &str, out: &mut BTreeMap<String, u64>) {
-    for name in &fields.order {
-        let node = &fields.nodes[name];
+    for (name, node) in &fields.nodes {
         let path = if prefix.is_empty() {
             path_segment(name)
         } else {
@@ -849,7 +867,8 @@ fn collect_presence(fields: &Fields, prefix: &str, out: &mut BTreeMap<String, u6
 }
 
 fn collect_node_presence(node: &Node, path: &str, out: &mut BTreeMap<String, u64>) {
-    if out.len() > MAX_PRESENCE_PATHS {
+    // The element of lists that were all empty was never seen: it has no path.
+    if out.len() > MAX_PRESENCE_PATHS || node.present == 0 {
         return;
     }
     out.insert(path.to_string(), node.present);
@@ -1046,7 +1065,7 @@ mod tests {
         assert_eq!(c.array_data_type, Some(DataType::Struct));
         assert_eq!(
             display(&c),
-            "array<struct<name:string,qty:bigint,note:string>>"
+            "array<struct<name:string,note:string,qty:bigint>>"
         );
         assert_eq!(c.children.as_ref().unwrap().len(), 3);
 
@@ -1193,19 +1212,31 @@ mod tests {
     }
 
     #[test]
-    fn first_seen_order_and_deterministic_within_items() {
-        // Upstream: items [{z, a}, {m, a}] give z, a, m by first appearance; within one item
-        // ferrometa visits attributes in name order, so the first item gives a, z.
+    fn empty_nested_lists_have_no_presence_path() {
+        // Found by fuzzing: `[[]]` reported the path `a[][]` as present in 0 items.
+        let inf = infer(
+            &[item(&[("a", l(&[l(&[])]))])],
+            &no_key(),
+            Limits::default(),
+        );
+        assert_eq!(inf.presence, [("a".to_string(), 1)]);
+        assert_eq!(display(&inf.columns[0]), "array<array<unknown>>");
+    }
+
+    #[test]
+    fn columns_are_in_name_order_whatever_the_item_order() {
+        // Upstream orders columns by first appearance ([{z, a}, {m, a}] gives z, a, m), so
+        // its columns move when the sample's order does; these never do.
         let items = [
             item(&[("z", s("1")), ("a", s("2"))]),
-            item(&[("m", s("3")), ("a", s("4"))]),
+            item(&[("m", m(&[("y", s("3")), ("b", s("4"))])), ("a", s("4"))]),
         ];
         let inf = infer(&items, &no_key(), Limits::default());
         let names: Vec<_> = inf.columns.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["a", "z", "m"]);
-        for _ in 0..5 {
-            assert_eq!(infer(&items, &no_key(), Limits::default()), inf);
-        }
+        assert_eq!(names, ["a", "m", "z"]);
+        assert_eq!(display(&inf.columns[1]), "struct<b:string,y:string>");
+        let reversed = [items[1].clone(), items[0].clone()];
+        assert_eq!(infer(&reversed, &no_key(), Limits::default()), inf);
     }
 
     #[test]
@@ -1339,6 +1370,28 @@ mod tests {
     }
 
     #[test]
+    fn struct_displays_use_the_column_names() {
+        // Found with hostile names: raw names put `>` and newlines into the type text, and a
+        // child left out for a repeated truncated name was still listed.
+        let a = format!("{}a", "x".repeat(256));
+        let b = format!("{}b", "x".repeat(256));
+        let c = one(m(&[
+            ("a>b", s("1")),
+            ("new\nline", n("1")),
+            (a.as_str(), s("1")),
+            (b.as_str(), s("1")),
+        ]));
+        let x = "x".repeat(256);
+        assert_eq!(
+            display(&c),
+            format!(
+                "struct<a__reserved__arrow__b:string,new__reserved__newline__line:bigint,{x}:string>"
+            )
+        );
+        assert_eq!(c.children.as_ref().unwrap().len(), 3);
+    }
+
+    #[test]
     fn truncated_names_that_collide_are_left_out_with_a_warning() {
         let a = format!("{}a", "x".repeat(256));
         let b = format!("{}b", "x".repeat(256));
@@ -1368,6 +1421,32 @@ mod tests {
         assert_eq!(display(&inf.columns[0]), "struct<k:struct<k:json>>");
         assert_eq!(inf.warnings.len(), 1, "{:?}", inf.warnings);
         assert!(inf.warnings[0].contains("deeper than 3"));
+    }
+
+    #[test]
+    fn warnings_are_one_short_line() {
+        // Found by fuzzing: names went into warnings raw, control characters and all.
+        let long = format!("{}\nFAKE LOG LINE", "x".repeat(70_000));
+        let items = [item(&[
+            ("\t", l(&[s("x")])),
+            (long.as_str(), m(&[("k", s("v"))])),
+        ])];
+        let limits = Limits {
+            max_depth: 1,
+            max_width: 10,
+        };
+        let inf = infer(&items, &no_key(), limits);
+        assert_eq!(inf.warnings.len(), 2, "{:?}", inf.warnings);
+        assert!(
+            inf.warnings
+                .iter()
+                .all(|w| w.len() < 300 && !w.contains(['\t', '\n']))
+        );
+        assert!(
+            inf.warnings.iter().any(|w| w.contains("at `\\t`")),
+            "{:?}",
+            inf.warnings
+        );
     }
 
     #[test]
@@ -1457,74 +1536,4 @@ mod tests {
 }
 
 #[cfg(test)]
-mod prop {
-    use super::*;
-    use aws_sdk_dynamodb::primitives::Blob;
-    use proptest::prelude::*;
-
-    fn value() -> impl Strategy<Value = AttributeValue> {
-        let leaf = prop_oneof![
-            any::<String>().prop_map(AttributeValue::S),
-            "[-+]?[0-9]{0,45}(\\.[0-9]{0,45})?([eE][-+]?[0-9]{0,25})?".prop_map(AttributeValue::N),
-            any::<String>().prop_map(AttributeValue::N),
-            proptest::collection::vec(any::<u8>(), 0..8)
-                .prop_map(|b| AttributeValue::B(Blob::new(b))),
-            any::<bool>().prop_map(AttributeValue::Bool),
-            Just(AttributeValue::Null(true)),
-            proptest::collection::vec(any::<String>(), 0..3).prop_map(AttributeValue::Ss),
-            proptest::collection::vec("[0-9.eE+-]{0,12}", 0..3).prop_map(AttributeValue::Ns),
-            Just(AttributeValue::Bs(vec![Blob::new(vec![0])])),
-        ];
-        leaf.prop_recursive(12, 96, 6, |inner| {
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..6).prop_map(AttributeValue::L),
-                proptest::collection::hash_map("[a-c.:>\"]{0,3}", inner, 0..6)
-                    .prop_map(AttributeValue::M),
-            ]
-        })
-    }
-
-    fn items() -> impl Strategy<Value = Vec<HashMap<String, AttributeValue>>> {
-        proptest::collection::vec(
-            proptest::collection::hash_map("[a-d]{0,2}", value(), 0..6),
-            0..6,
-        )
-    }
-
-    fn deep(depth: usize, list: bool) -> AttributeValue {
-        let mut v = AttributeValue::N("1".into());
-        for i in 0..depth {
-            v = if list && i % 2 == 0 {
-                AttributeValue::L(vec![v])
-            } else {
-                AttributeValue::M([("k".to_string(), v)].into_iter().collect())
-            };
-        }
-        v
-    }
-
-    proptest! {
-        #[test]
-        fn inference_never_panics(items in items(), depth in 1u32..40, width in 0u32..8) {
-            let key = PrimaryKey { hash: Some(KeyAttr::from_definition("a", Some("S"))), range: None };
-            let inf = infer(&items, &key, Limits { max_depth: depth, max_width: width });
-            // Serialises, and names are unique per level.
-            serde_json::to_string(&inf.columns).unwrap();
-            fn unique(cols: &[Column]) -> bool {
-                let mut names: Vec<_> = cols.iter().map(|c| &c.name).collect();
-                names.sort();
-                names.windows(2).all(|w| w[0] != w[1])
-                    && cols.iter().all(|c| c.children.as_deref().is_none_or(unique))
-            }
-            prop_assert!(unique(&inf.columns));
-            prop_assert_eq!(infer(&items, &key, Limits { max_depth: depth, max_width: width }), inf);
-        }
-
-        #[test]
-        fn very_deep_items_are_bounded(depth in 30usize..400, list in any::<bool>(), max_depth in 1u32..10_000) {
-            let it: HashMap<String, AttributeValue> = [("a".to_string(), deep(depth, list))].into_iter().collect();
-            let inf = infer(std::slice::from_ref(&it), &PrimaryKey::default(), Limits { max_depth, max_width: 2000 });
-            prop_assert_eq!(inf.columns.len(), 1);
-        }
-    }
-}
+mod fuzz;

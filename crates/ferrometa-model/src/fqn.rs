@@ -102,6 +102,45 @@ mod tests {
         );
     }
 
+    /// Names as the source writes them into FQNs: encoded, from any text.
+    fn encoded() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<String>(),
+            "[a.\"':> <,\t\n]{0,8}",
+            "(\\.|::|>|\"|a|🦀){0,6}",
+        ]
+        .prop_map(|name| encode_name(&name))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn encoding_removes_every_reserved_string_and_decodes_back(name in "(::|:|>|\"|\n|\r|\t|a|_|é){0,12}|.*") {
+            let encoded = encode_name(&name);
+            for (raw, _) in RESERVED {
+                proptest::prop_assert!(!encoded.contains(raw), "{encoded:?}");
+            }
+            if !name.contains("__reserved__") {
+                proptest::prop_assert_eq!(decode_name(&encoded), name);
+            }
+        }
+
+        #[test]
+        fn fqns_split_back_into_their_names(parts in proptest::collection::vec(encoded(), 1..6)) {
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            let fqn = build(&refs);
+            let split = split(&fqn);
+            proptest::prop_assert_eq!(split.len(), parts.len(), "{}", fqn);
+            for (part, name) in split.iter().zip(&parts) {
+                proptest::prop_assert_eq!(part, &quote_name(name));
+                proptest::prop_assert_eq!(part.starts_with('"'), name.contains('.'));
+                proptest::prop_assert_eq!(part.trim_matches('"'), name);
+                proptest::prop_assert_eq!(quote_name(part), part.clone(), "quoting is idempotent");
+            }
+            proptest::prop_assert_eq!(&last_name(&fqn), parts.last().unwrap());
+        }
+    }
+
     #[test]
     fn split_keeps_quoted_parts() {
         assert_eq!(

@@ -1,8 +1,15 @@
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
-use ferrometa_config::Recipe;
-use ferrometa_core::{Emitter, Failure, SchemaListing, Source, SourceEvent};
+use ferrometa_catalog::CatalogSink;
+use ferrometa_config::{CatalogSinkConfig, FileSinkConfig, Recipe};
+use ferrometa_core::{
+    Emitter, Failure, SchemaListing, Sink, Source, SourceEvent, Workflow, WorkflowSettings,
+    WorkflowStatus,
+};
 use ferrometa_dynamodb::DynamoDbSource;
+use ferrometa_file_sink::FileSink;
 use ferrometa_model::{Column, CreateEntity, CreateTable};
 use serde_json::{Value, json};
 
@@ -109,6 +116,31 @@ pub async fn run(source: &DynamoDbSource) -> Run {
     let (result, run) = tokio::join!(source.run(emitter), collect);
     result.expect("the run itself succeeds");
     run
+}
+
+/// Runs the whole workflow of `recipe` into `sink` and returns its status.
+pub async fn ingest(recipe: &Recipe, sink: Box<dyn Sink>) -> WorkflowStatus {
+    let source = Arc::new(DynamoDbSource::new(recipe).await.expect("source"));
+    let mut workflow = Workflow::new(WorkflowSettings::from_recipe(recipe), source, sink);
+    workflow.execute().await.expect("the workflow runs");
+    workflow.stop().await.expect("the sink closes");
+    workflow.status().clone()
+}
+
+/// [`ingest`] into the embedded catalog at `path`.
+pub async fn ingest_into_catalog(recipe: &Recipe, path: &Path) -> WorkflowStatus {
+    let config = CatalogSinkConfig {
+        path: path.to_path_buf(),
+    };
+    ingest(recipe, Box::new(CatalogSink::open(&config).unwrap())).await
+}
+
+/// [`ingest`] into a JSON file at `path`.
+pub async fn ingest_into_file(recipe: &Recipe, path: &Path) -> WorkflowStatus {
+    let config = FileSinkConfig {
+        filename: path.to_path_buf(),
+    };
+    ingest(recipe, Box::new(FileSink::create(&config).unwrap())).await
 }
 
 pub fn column<'a>(columns: &'a [Column], name: &str) -> &'a Column {

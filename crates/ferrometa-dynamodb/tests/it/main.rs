@@ -4,5 +4,6 @@ mod common;
 mod connection;
 mod failures;
 mod filters;
+mod hostile;
 mod run;
 mod sampling;

@@ -1,6 +1,8 @@
 //! Log set-up: the command line's level wins over the recipe's `loggerLevel`, and
 //! dependencies stay at `info` so their debug output (which may echo request headers)
-//! never reaches the log.
+//! never reaches the log. `FERROMETA_LOG` (an `EnvFilter` directive) overrides both, except
+//! that the AWS SDK never logs at `trace`, where it shows secrets
+//! ([`ferrometa_registry::sdk_log_cap`]).
 
 use clap::Args;
 use tracing_indicatif::IndicatifLayer;
@@ -48,6 +50,7 @@ pub fn init(level: &str, progress: bool) {
         let writer = layer.get_stderr_writer();
         let _ = tracing_subscriber::registry()
             .with(filter)
+            .with(ferrometa_registry::sdk_log_cap())
             .with(
                 tracing_subscriber::fmt::layer()
                     .with_writer(writer)
@@ -58,6 +61,7 @@ pub fn init(level: &str, progress: bool) {
     } else {
         let _ = tracing_subscriber::registry()
             .with(filter)
+            .with(ferrometa_registry::sdk_log_cap())
             .with(
                 tracing_subscriber::fmt::layer()
                     .with_writer(std::io::stderr)

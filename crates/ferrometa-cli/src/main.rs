@@ -108,8 +108,49 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", report(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// An error and its causes, `error: cause: …`. A cause whose text is already there is left
+/// out: the libraries' errors spell out their sources, and `{:#}` would repeat each one.
+fn report(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_name_each_cause_once() {
+        // The registry's error says the catalog's, which says SQLite's, which has a cause of
+        // its own.
+        let missing = std::path::Path::new("/nonexistent/ferrometa/catalog.db");
+        let error = ferrometa_registry::RegistryError::from(
+            ferrometa_catalog::Catalog::open(missing).err().unwrap(),
+        );
+        let error = anyhow::Error::from(error);
+        let text = report(&error);
+        assert!(text.starts_with("could not open the catalog: "), "{text}");
+        for cause in error.chain() {
+            assert_eq!(text.matches(&cause.to_string()).count(), 1, "{text}");
+        }
+        let context = anyhow::Error::from(std::io::Error::other("disk full"))
+            .context("could not write the status to s.json");
+        assert_eq!(
+            report(&context),
+            "could not write the status to s.json: disk full"
+        );
     }
 }

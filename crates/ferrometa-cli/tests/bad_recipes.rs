@@ -3,41 +3,23 @@
 //!
 //! `FERROMETA_SHOW=1` prints each case's exit code, time and message.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::Recipe;
 
 /// Longest a rejection may take, however hostile the input.
 const LIMIT: Duration = Duration::from_secs(10);
 
-/// A valid recipe with `{endpoint}`, `{region}` and `{extra}` (lines under
-/// sourceConfig.config) left to fill in.
+/// A valid recipe for `endpoint` and `region`, with `extra` lines under sourceConfig.config.
 fn recipe(endpoint: &str, region: &str, extra: &str) -> String {
-    format!(
-        r#"source:
-  type: dynamodb
-  serviceName: local_dynamodb
-  serviceConnection:
-    config:
-      type: DynamoDB
-      awsConfig:
-        awsAccessKeyId: AKIDFERROMETATEST
-        awsSecretAccessKey: not-a-secret
-        awsRegion: {region}
-        endPointURL: {endpoint}
-  sourceConfig:
-    config:
-      type: DatabaseMetadata
-{extra}
-sink:
-  type: catalog
-  config:
-    path: catalog.db
-workflowConfig:
-  loggerLevel: INFO
-"#
-    )
+    Recipe::new(endpoint)
+        .region(region)
+        .source_config(extra)
+        .text()
 }
 
 /// A valid recipe with `line` (one `key: value`) under serviceConnection.config.connectionArguments.
@@ -322,11 +304,10 @@ fn every_broken_recipe_is_rejected_with_one_error_line() {
         let path: PathBuf = dir.path().join(case.file);
         (case.make)(&path);
         let start = Instant::now();
-        let output = Command::new(env!("CARGO_BIN_EXE_ferrometa"))
+        let output = common::command()
             .args(["validate", "-c"])
             .arg(&path)
             .current_dir(dir.path())
-            .env_remove("FERROMETA_LOG")
             .env_remove("FERROMETA_TEST_SURELY_UNSET_VARIABLE_Q7")
             .output()
             .expect("the binary runs");

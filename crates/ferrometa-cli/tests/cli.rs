@@ -1,76 +1,25 @@
 //! End-to-end tests of the `ferrometa` binary: a recipe file in, a catalog file out, against
 //! a real DynamoDB-compatible endpoint over HTTP.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{Demo, Recipe, ferrometa};
 use ferrometa_catalog::{Catalog, Filters, Include};
 use ferrometa_emulator::{Emulator, FaultProxy, FaultResponse, FaultRule};
 use ferrometa_model::EntityType;
 use serde_json::Value;
 
-const SECRET_KEY: &str = "fm-secret-Zq81xKp2Wv7";
-const SESSION_TOKEN: &str = "fm-session-Tk55RmQ0aa9";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn ferrometa(args: &[&str]) -> Run {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_ferrometa"))
-            .args(&args)
-            .env_remove("FERROMETA_LOG")
-            .output()
-            .expect("the binary runs")
-    })
-    .await
-    .unwrap();
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
-}
-
-/// A recipe for `endpoint` writing to `catalog`, with `extra` lines under sourceConfig.config.
+/// The recipe of these tests, at debug level, written to `dir/recipe.yaml`, with `extra`
+/// lines under sourceConfig.config.
 fn recipe(dir: &Path, endpoint: &str, catalog: &Path, extra: &str) -> PathBuf {
-    let text = format!(
-        r#"source:
-  type: dynamodb
-  serviceName: local_dynamodb
-  serviceConnection:
-    config:
-      type: DynamoDB
-      awsConfig:
-        awsAccessKeyId: AKIDFERROMETATEST
-        awsSecretAccessKey: {SECRET_KEY}
-        awsSessionToken: {SESSION_TOKEN}
-        awsRegion: us-east-1
-        endPointURL: {endpoint}
-  sourceConfig:
-    config:
-      type: DatabaseMetadata
-{extra}
-sink:
-  type: catalog
-  config:
-    path: {catalog}
-workflowConfig:
-  loggerLevel: DEBUG
-"#,
-        catalog = catalog.display()
-    );
-    let path = dir.join("recipe.yaml");
-    std::fs::write(&path, text).unwrap();
-    path
+    Recipe::new(endpoint)
+        .session_token("not-a-session-token")
+        .source_config(extra)
+        .catalog(catalog)
+        .logger_level("DEBUG")
+        .write(&dir.join("recipe.yaml"))
 }
 
 fn tables(catalog: &Path, include: Include) -> Vec<Value> {
@@ -100,12 +49,12 @@ fn status(path: &Path) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ingests_the_demo_tables_and_a_rerun_writes_nothing() {
-    let emulator = Emulator::start().await.unwrap();
-    let seeded = ferrometa_emulator::seed_demo(&emulator.client())
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let catalog = dir.path().join("catalog.db");
+    let Demo {
+        emulator,
+        seeded,
+        dir,
+        catalog,
+    } = Demo::start().await;
     let config = recipe(dir.path(), &emulator.endpoint(), &catalog, "");
     let status_file = dir.path().join("status.json");
     let status_arg = status_file.to_str().unwrap();
@@ -338,60 +287,6 @@ async fn one_failing_table_is_reported_and_the_threshold_decides_the_exit_code()
     emulator.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn secrets_appear_nowhere_at_debug_level() {
-    let emulator = Emulator::start().await.unwrap();
-    ferrometa_emulator::seed_demo(&emulator.client())
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let catalog = dir.path().join("catalog.db");
-    let config = recipe(dir.path(), &emulator.endpoint(), &catalog, "");
-    let status_file = dir.path().join("status.json");
-    let config = config.to_str().unwrap();
-    let runs = [
-        ferrometa(&[
-            "ingest",
-            "-c",
-            config,
-            "--debug",
-            "--status-json",
-            status_file.to_str().unwrap(),
-        ])
-        .await,
-        ferrometa(&["test-connection", "-c", config, "--debug"]).await,
-        ferrometa(&["validate", "-c", config, "--debug"]).await,
-    ];
-    assert_eq!(runs[0].code, 0, "{}", runs[0].stderr);
-    assert!(runs[0].stderr.contains("DEBUG"), "debug logging is on");
-    let mut haystacks: Vec<Vec<u8>> = runs
-        .iter()
-        .flat_map(|r| [r.stdout.clone().into_bytes(), r.stderr.clone().into_bytes()])
-        .collect();
-    haystacks.push(std::fs::read(&status_file).unwrap());
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("catalog.db")
-        {
-            haystacks.push(std::fs::read(path).unwrap());
-        }
-    }
-    for secret in [SECRET_KEY, SESSION_TOKEN] {
-        for hay in &haystacks {
-            assert!(
-                !hay.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                "secret {secret} leaked"
-            );
-        }
-    }
-    emulator.stop().await;
-}
-
 #[tokio::test]
 async fn config_errors_name_file_line_and_field_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
@@ -461,12 +356,12 @@ async fn test_connection_reports_each_permission() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn catalog_commands_show_what_was_ingested() {
-    let emulator = Emulator::start().await.unwrap();
-    ferrometa_emulator::seed_demo(&emulator.client())
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let catalog = dir.path().join("catalog.db");
+    let Demo {
+        emulator,
+        dir,
+        catalog,
+        ..
+    } = Demo::start().await;
     let config = recipe(dir.path(), &emulator.endpoint(), &catalog, "");
     assert_eq!(
         ferrometa(&["ingest", "-c", config.to_str().unwrap()])

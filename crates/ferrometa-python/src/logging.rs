@@ -8,7 +8,9 @@
 //!
 //! Levels: the recipe's `loggerLevel` applies to the engine's own crates, other crates stay
 //! at `info` so their debug output (which may echo request headers) is never recorded, as in
-//! the command line. `FERROMETA_LOG` (an `EnvFilter` directive) overrides both.
+//! the command line. `FERROMETA_LOG` (an `EnvFilter` directive) overrides both, except that
+//! the AWS SDK never logs at `trace`, where it shows secrets
+//! ([`ferrometa_registry::sdk_log_cap`]).
 
 use std::collections::VecDeque;
 use std::fmt::{self, Write as _};
@@ -50,7 +52,10 @@ static FILTER: OnceLock<reload::Handle<EnvFilter, Registry>> = OnceLock::new();
 pub fn init() {
     FILTER.get_or_init(|| {
         let (filter, handle) = reload::Layer::new(filter(LogLevel::Info));
-        let subscriber = Registry::default().with(filter).with(Forward);
+        let subscriber = Registry::default()
+            .with(filter)
+            .with(ferrometa_registry::sdk_log_cap())
+            .with(Forward);
         // Fails only when a subscriber is already installed; the engine then logs there.
         let _ = tracing::subscriber::set_global_default(subscriber);
         handle

@@ -1,5 +1,6 @@
 //! The registry of sources and sinks: the one place that maps a recipe's `type` keys to
-//! implementations, and builds a ready [`Workflow`] from a [`Recipe`].
+//! implementations, and builds a ready [`Workflow`] from a [`Recipe`]; and the log filter
+//! every front end (the command line, the Python package) puts on the sources' SDK.
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use ferrometa_dynamodb::DynamoDbSource;
 use ferrometa_file_sink::FileSink;
 use ferrometa_rest_sink::RestSink;
 use serde_json::{Map, Value, json};
+use tracing_subscriber::filter::{LevelFilter, Targets};
 
 /// Source types a recipe may name in `source.type`.
 pub const SOURCES: &[&str] = &["dynamodb"];
@@ -103,6 +105,17 @@ fn service_connection(
     Some(json!({ "config": config }))
 }
 
+/// The most the AWS SDK may log, whatever else a log filter (`FERROMETA_LOG`) allows: `debug`.
+/// At `trace` it prints the credential providers' settings (an assume-role external id) and
+/// whole requests and responses (STS's answer holds an assumed role's secret key and session
+/// token). Installed as a layer of its own, so that no directive, however specific, lifts it.
+pub fn sdk_log_cap() -> Targets {
+    // Targets match by prefix: `aws` covers `aws_config`, `aws_smithy_runtime`, `aws_sigv4`...
+    Targets::new()
+        .with_default(LevelFilter::TRACE)
+        .with_target("aws", LevelFilter::DEBUG)
+}
+
 /// Builds the workflow a recipe describes.
 pub async fn create_workflow(recipe: &Recipe) -> Result<Workflow, RegistryError> {
     let sink = create_sink(recipe).await?;
@@ -117,6 +130,23 @@ pub async fn create_workflow(recipe: &Recipe) -> Result<Workflow, RegistryError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sdk_never_logs_at_trace() {
+        let cap = sdk_log_cap();
+        for target in [
+            "aws_smithy_runtime::client::orchestrator::http",
+            "aws_sigv4::http_request::sign",
+            "aws_config::sts::assume_role",
+        ] {
+            assert!(
+                !cap.would_enable(target, &tracing::Level::TRACE),
+                "{target}"
+            );
+            assert!(cap.would_enable(target, &tracing::Level::DEBUG), "{target}");
+        }
+        assert!(cap.would_enable("ferrometa_dynamodb::source", &tracing::Level::TRACE));
+    }
 
     fn recipe(store: Option<bool>) -> Recipe {
         let mut server =

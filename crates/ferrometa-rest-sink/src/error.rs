@@ -20,6 +20,8 @@ pub enum RestSinkError {
     },
     #[error("invalid {what}: {reason}")]
     Tls { what: &'static str, reason: String },
+    #[error("the tls certificate of {host} is not trusted: {reason}")]
+    UntrustedCertificate { host: String, reason: String },
     #[error("invalid header `{name}` in openMetadataServerConfig.extraHeaders: {reason}")]
     InvalidHeader { name: String, reason: String },
     #[error("cannot build the http client: {0}")]

@@ -90,6 +90,7 @@ mod tests {
 
     fn listing(names: &[&str], complete: bool) -> SchemaListing {
         SchemaListing {
+            error: None,
             schema_fqn: "svc.default.default".into(),
             listed: names.iter().map(|s| s.to_string()).collect(),
             complete,

@@ -51,6 +51,8 @@ pub struct StepStatus {
     pub warnings: Vec<Reason>,
     pub filtered: Vec<Reason>,
     pub failures: Vec<Failure>,
+    /// Requests sent again after a transient failure (throttling, 5xx, a lost connection).
+    pub retries: u64,
 }
 
 impl StepStatus {
@@ -127,6 +129,9 @@ impl WorkflowStatus {
                 let _ = writeln!(out, "Filtered: {}", step.filtered.len());
             }
             let _ = writeln!(out, "Errors: {}", step.failures.len());
+            if step.retries > 0 {
+                let _ = writeln!(out, "Retries: {}", step.retries);
+            }
         }
         if !self.deleted.is_empty() {
             let _ = writeln!(out, "Marked deleted: {}", self.deleted.len());
@@ -259,5 +264,12 @@ mod tests {
         );
         assert!(text.contains("Success %: 0\n"), "{text}");
         assert!(text.contains("Workflow finished with failures"));
+        assert!(!text.contains("Retries"), "{text}");
+        s.sink.retries = 3;
+        assert!(
+            s.render().contains("Errors: 0\nRetries: 3\n"),
+            "{}",
+            s.render()
+        );
     }
 }

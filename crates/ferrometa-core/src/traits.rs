@@ -40,6 +40,9 @@ pub struct SchemaListing {
     pub listed: BTreeSet<String>,
     /// False when listing failed or was cut short: then nothing may be deleted.
     pub complete: bool,
+    /// Why listing failed, if it did. The run then fails whatever the success threshold:
+    /// the tables past that point were never looked at.
+    pub error: Option<String>,
 }
 
 /// The result of one permission or connectivity check.
@@ -91,6 +94,11 @@ pub trait Source: Send + Sync {
     /// Emits every entity; an `Err` is fatal (nothing later may be trusted), while
     /// per-entity problems are emitted as [`SourceEvent::Failed`].
     async fn run(&self, out: Emitter) -> Result<(), BoxError>;
+
+    /// Requests sent again after a transient failure so far, for the status.
+    fn retries(&self) -> u64 {
+        0
+    }
 }
 
 /// How a write changed the destination.
@@ -135,6 +143,11 @@ pub trait Sink: Send {
 
     /// Flushes and releases resources; called once.
     async fn close(&mut self) -> Result<(), BoxError>;
+
+    /// Requests sent again after a transient failure so far, for the status.
+    fn retries(&self) -> u64 {
+        0
+    }
 }
 
 /// Receives progress of a run (a terminal bar, a log line, nothing).

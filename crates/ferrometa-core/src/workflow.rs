@@ -26,6 +26,9 @@ pub enum WorkflowError {
     /// `raise_from_status(raise_warnings = true)` found warnings.
     #[error("{step} reported warnings: {summary}")]
     Warnings { step: String, summary: String },
+    /// Listing a schema's tables failed part-way: tables past that point were not read.
+    #[error("the tables of {schema} could not all be listed, so this run is incomplete")]
+    IncompleteListing { schema: String },
     /// The source failed as a whole.
     #[error("source failed: {0}")]
     Source(String),
@@ -69,6 +72,8 @@ pub struct Workflow {
     sink: Box<dyn Sink>,
     progress: Option<Arc<dyn Progress>>,
     status: WorkflowStatus,
+    /// The first schema whose table listing failed: the run fails whatever the threshold.
+    incomplete: Option<String>,
     executed: bool,
     stopped: bool,
 }
@@ -87,6 +92,7 @@ impl Workflow {
             sink,
             progress: None,
             status,
+            incomplete: None,
             executed: false,
             stopped: false,
         }
@@ -163,7 +169,14 @@ impl Workflow {
             p.finish();
         }
         self.status.duration_seconds = started.elapsed().as_secs_f64();
+        self.count_retries();
         result
+    }
+
+    /// Copies the steps' retry counts into the status; they only grow.
+    fn count_retries(&mut self) {
+        self.status.source.retries = self.source.retries();
+        self.status.sink.retries = self.sink.retries();
     }
 
     async fn on_event(&mut self, event: SourceEvent, rx: &mut mpsc::Receiver<SourceEvent>) {
@@ -214,7 +227,16 @@ impl Workflow {
                 self.status.source.failures.push(failure);
             }
             // Entities are written as they arrive, so the schema's tables are all in the sink.
-            SourceEvent::SchemaListed(listing) => self.mark_deleted(&listing).await,
+            SourceEvent::SchemaListed(listing) => {
+                if let Some(error) = &listing.error {
+                    let schema = &listing.schema_fqn;
+                    tracing::warn!(entity = %schema, "{error}");
+                    let failure = Failure::new(schema.clone(), error.clone());
+                    self.status.source.failures.push(failure);
+                    self.incomplete.get_or_insert_with(|| schema.clone());
+                }
+                self.mark_deleted(&listing).await
+            }
         }
     }
 
@@ -293,9 +315,15 @@ impl Workflow {
         }
     }
 
-    /// Fails when a step has failures and its success rate is under the threshold,
-    /// or, with `raise_warnings`, when a step has warnings.
+    /// Fails when a schema's tables could not all be listed, when a step has failures and
+    /// its success rate is under the threshold, or, with `raise_warnings`, when a step has
+    /// warnings.
     pub fn raise_from_status(&self, raise_warnings: bool) -> Result<(), WorkflowError> {
+        if let Some(schema) = &self.incomplete {
+            return Err(WorkflowError::IncompleteListing {
+                schema: schema.clone(),
+            });
+        }
         for step in [&self.status.source, &self.status.sink] {
             if !step.failures.is_empty()
                 && step.success_rate() < f64::from(self.settings.success_threshold)
@@ -333,10 +361,9 @@ impl Workflow {
             return Ok(());
         }
         self.stopped = true;
-        self.sink
-            .close()
-            .await
-            .map_err(|e| WorkflowError::Sink(e.to_string()))
+        let closed = self.sink.close().await;
+        self.count_retries();
+        closed.map_err(|e| WorkflowError::Sink(e.to_string()))
     }
 }
 

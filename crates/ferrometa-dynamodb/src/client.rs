@@ -1,5 +1,5 @@
-//! AWS clients from the recipe's `awsConfig`: credentials, region, endpoint, retries,
-//! timeouts, and client-side rate limits.
+//! AWS clients from the recipe's `awsConfig`: credentials, region, endpoint, retries (and
+//! their count, for the status), timeouts, and client-side rate limits.
 //!
 //! Credentials, in order of precedence:
 //! 1. `awsAccessKeyId` + `awsSecretAccessKey` (+ `awsSessionToken`) from the recipe;
@@ -13,7 +13,8 @@
 //!
 //! Secrets are never logged: only which kind of credentials is used.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use aws_config::retry::RetryConfig;
@@ -21,6 +22,9 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider, future};
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_smithy_types::config_bag::{Storable, StoreReplace};
 use ferrometa_config::AwsConfig;
 use tokio::time::Instant;
 
@@ -61,6 +65,8 @@ pub struct Clients {
     /// Whether the endpoint is AWS itself (no override, or an `amazonaws.com` / `api.aws`
     /// host such as a VPC endpoint), where AWS's per-API quotas apply.
     pub aws_endpoint: bool,
+    /// The SDK's retries on both clients.
+    pub retries: RetryCounter,
 }
 
 impl Clients {
@@ -68,8 +74,10 @@ impl Clients {
     /// none either: the role is assumed on first use.
     pub async fn from_config(aws: &AwsConfig) -> Result<Clients, DynamoDbError> {
         let sdk = sdk_config(aws).await?;
-        let mut ddb = aws_sdk_dynamodb::config::Builder::from(&sdk);
-        let mut tagging = aws_sdk_resourcegroupstagging::config::Builder::from(&sdk);
+        let retries = RetryCounter::default();
+        let mut ddb = aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(retries.clone());
+        let mut tagging =
+            aws_sdk_resourcegroupstagging::config::Builder::from(&sdk).interceptor(retries.clone());
         if let Some(url) = aws.end_point_url.as_deref().filter(|u| !u.is_empty()) {
             ddb = ddb.endpoint_url(url);
             tagging = tagging.endpoint_url(url);
@@ -79,7 +87,49 @@ impl Clients {
             tagging: aws_sdk_resourcegroupstagging::Client::from_conf(tagging.build()),
             region: aws.aws_region.clone(),
             aws_endpoint: is_aws_endpoint(aws.end_point_url.as_deref()),
+            retries,
         })
+    }
+}
+
+/// Counts the attempts of SDK calls beyond the first (the SDK retries on its own, so this is
+/// the only place that sees them). Clones share the count.
+#[derive(Debug, Clone, Default)]
+pub struct RetryCounter(Arc<AtomicU64>);
+
+/// Marks a call that has made its first attempt (the config bag's interceptor layer lives
+/// for one call).
+#[derive(Debug)]
+struct Attempted;
+
+impl Storable for Attempted {
+    type Storer = StoreReplace<Self>;
+}
+
+impl RetryCounter {
+    /// Retries so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl Intercept for RetryCounter {
+    fn name(&self) -> &'static str {
+        "RetryCounter"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        if cfg.load::<Attempted>().is_some() {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        } else {
+            cfg.interceptor_state().store_put(Attempted);
+        }
+        Ok(())
     }
 }
 

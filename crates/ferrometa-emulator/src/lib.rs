@@ -8,8 +8,9 @@
 //! - [`seed`] creates the demo dataset ([`seed::seed_demo`]), large generated datasets
 //!   ([`seed::seed_generated`]) and small tables for tests.
 //! - [`http1`] frames HTTP/1.1 messages for the proxies here and in the benchmark;
-//! - [`proxy::FaultProxy`] sits between a client and an emulator and fails chosen requests,
-//!   to test error handling against a real HTTP exchange.
+//! - [`proxy::FaultProxy`] sits in front of an emulator or any HTTP/1.1 server (such as
+//!   `ferrometa serve`) and fails, delays or cuts short chosen requests, or a seeded share of
+//!   them, to test error handling against a real HTTP exchange.
 //!
 //! dynoxide logs every error response at `warn` level through `tracing`; quieting that
 //! (e.g. with a `dynoxide=error` filter) is up to the caller.

@@ -1,10 +1,24 @@
-//! A small HTTP/1.1 proxy that forwards to an endpoint and fails (or answers) chosen requests.
+//! A fault-injecting HTTP/1.1 proxy: it forwards to an endpoint and fails, delays or cuts
+//! short chosen requests — in front of the DynamoDB-compatible server or of `ferrometa serve`.
 //!
-//! Requests are matched by their `X-Amz-Target` header (e.g. `DynamoDB_20120810.ListTables`,
-//! or just `ListTables`), optionally by a substring of the body (e.g. a table name), and
-//! by occurrence (the n-th match, every match from the n-th on, or all). A matched request
-//! is answered by the proxy itself, with an error body as DynamoDB sends it, and never
-//! reaches the upstream. Everything else is forwarded unchanged.
+//! A [`FaultRule`] says which requests and what happens to them:
+//!
+//! - **which**: by `X-Amz-Target` ([`FaultRule::new`], e.g. `DynamoDB_20120810.ListTables` or
+//!   just `ListTables`), by HTTP method and a substring of the request target
+//!   ([`FaultRule::http`], for a REST server), or every request ([`FaultRule::any`]);
+//!   optionally narrowed by a substring of the body ([`FaultRule::body_contains`],
+//!   [`FaultRule::table`]);
+//! - **when**: every match, the n-th, every match from the n-th on, or a seeded random share
+//!   ([`FaultRule::at_rate`], deterministic for a given seed and order of requests), optionally
+//!   never more than k times in a row for one request, so that a fault stays transient;
+//! - **what** ([`FaultResponse`]): an answer of the proxy's own (DynamoDB's error bodies,
+//!   throttling included, or any JSON), a connection closed or reset without an answer, a
+//!   stall, added latency, or the real answer cut short mid-body. With several responses a
+//!   rule picks one per fault, from the same seeded sequence.
+//!
+//! Everything else is forwarded unchanged, over one upstream connection per client
+//! connection. [`FaultProxy::log_requests`] keeps what was sent, for tests that inspect
+//! request bodies.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), ferrometa_emulator::EmulatorError> {
@@ -12,11 +26,18 @@
 //! let emulator = Emulator::start().await?;
 //! let proxy = FaultProxy::start(&emulator.endpoint()).await?;
 //! proxy.add_rule(FaultRule::new("ListTables").on_nth(2).respond(FaultResponse::access_denied()));
+//! proxy.add_rule(
+//!     FaultRule::any()
+//!         .at_rate(0.2, 7)
+//!         .at_most_in_a_row(2)
+//!         .respond_any([FaultResponse::throttling(), FaultResponse::Reset]),
+//! );
 //! let client = proxy.client();
 //! # Ok(()) }
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -28,53 +49,129 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::EmulatorError;
-use crate::http1::{invalid, read_body, read_head};
+use crate::http1::{Head, invalid, read_body, read_head};
+
+/// The `__type` namespace of DynamoDB's own errors.
+const DYNAMODB_NS: &str = "com.amazonaws.dynamodb.v20120810";
+/// The namespace DynamoDB's front end uses for throttling and availability errors.
+const AVAILABILITY_NS: &str = "com.amazon.coral.availability";
+/// The namespace of authentication and authorization errors.
+const SERVICE_NS: &str = "com.amazon.coral.service";
 
 /// Which matching requests a rule fails (counted from 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Occurrence {
     Always,
     Nth(usize),
     FromNth(usize),
+    /// Each match with this probability, drawn from a sequence seeded with `seed`.
+    Rate {
+        rate: f64,
+        seed: u64,
+    },
 }
 
-/// What the proxy answers instead of forwarding.
+/// What the proxy does instead of forwarding a request unchanged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FaultResponse {
-    /// An error in DynamoDB's JSON shape: `{"__type": "...#<error_type>", "message": ...}`.
+    /// An error in DynamoDB's JSON shape: `{"__type": "<namespace>#<name>", "message": ...}`.
+    /// `error_type` is the full `__type`, or a bare name put in DynamoDB's namespace.
     Error {
         status: u16,
         error_type: String,
         message: String,
     },
-    /// Any JSON answer, e.g. a canned success of an operation the upstream lacks.
+    /// Any JSON answer: a canned success, or a REST server's error.
     Json {
         status: u16,
         content_type: String,
         body: String,
+        /// `Retry-After` in seconds, when set.
+        retry_after: Option<u32>,
     },
-    /// Closes the connection without answering.
+    /// Reads the request, then closes the connection without answering.
     CloseConnection,
+    /// Reads the request, then resets the connection (TCP RST).
+    Reset,
+    /// Holds the request this long, then closes the connection without answering.
+    Stall(Duration),
+    /// Holds the request this long, then forwards it.
+    Latency(Duration),
+    /// Forwards the request, then relays the answer's head and half its body and closes the
+    /// connection: a response cut short.
+    Truncate,
 }
 
 impl FaultResponse {
-    /// `500 InternalServerError` (retried by the SDK).
+    /// `500 InternalServerError`, as DynamoDB answers it (retried by the SDK).
     pub fn internal_error() -> Self {
-        Self::error(500, "InternalServerError", "injected internal error")
+        Self::error(500, "InternalServerError", "Internal server error")
+    }
+
+    /// `503 ServiceUnavailable` (retried by the SDK).
+    pub fn service_unavailable() -> Self {
+        Self::error(
+            503,
+            &format!("{AVAILABILITY_NS}#ServiceUnavailableException"),
+            "Service unavailable",
+        )
     }
 
     /// `400 AccessDeniedException` (not retried).
     pub fn access_denied() -> Self {
         Self::error(
             400,
-            "AccessDeniedException",
+            &format!("{SERVICE_NS}#AccessDeniedException"),
             "injected: not authorized to perform this action",
         )
     }
 
-    /// `400 ThrottlingException` (retried by the SDK).
+    /// `400 ThrottlingException`, as DynamoDB throttles control-plane calls (retried).
     pub fn throttling() -> Self {
-        Self::error(400, "ThrottlingException", "injected: rate exceeded")
+        Self::error(
+            400,
+            &format!("{AVAILABILITY_NS}#ThrottlingException"),
+            "Rate of requests exceeds the allowed throughput.",
+        )
+    }
+
+    /// `400 ProvisionedThroughputExceededException`, a table's capacity exceeded (retried).
+    pub fn provisioned_throughput_exceeded() -> Self {
+        Self::error(
+            400,
+            "ProvisionedThroughputExceededException",
+            "The level of configured provisioned throughput for the table was exceeded. \
+             Consider increasing your provisioning level with the UpdateTable API.",
+        )
+    }
+
+    /// `400 LimitExceededException`, too many concurrent control-plane operations (retried).
+    pub fn limit_exceeded() -> Self {
+        Self::error(
+            400,
+            "LimitExceededException",
+            "Too many operations for a given subscriber.",
+        )
+    }
+
+    /// `400 RequestLimitExceeded`, the account's throughput quota exceeded (retried).
+    pub fn request_limit_exceeded() -> Self {
+        Self::error(
+            400,
+            "RequestLimitExceeded",
+            "Throughput exceeds the current throughput limit for your account. \
+             Please contact AWS Support at https://aws.amazon.com/support request a limit increase",
+        )
+    }
+
+    /// The four throttling errors DynamoDB sends.
+    pub fn throttling_errors() -> [Self; 4] {
+        [
+            Self::throttling(),
+            Self::provisioned_throughput_exceeded(),
+            Self::limit_exceeded(),
+            Self::request_limit_exceeded(),
+        ]
     }
 
     /// `400 UnknownOperationException`, as an endpoint lacking the operation answers.
@@ -89,7 +186,34 @@ impl FaultResponse {
             status: 200,
             content_type: "application/x-amz-json-1.1".to_string(),
             body: body.to_string(),
+            retry_after: None,
         }
+    }
+
+    /// Any answer with a JSON body, e.g. a REST server's `{"code":…,"message":…}`.
+    pub fn json(status: u16, body: &str) -> Self {
+        FaultResponse::Json {
+            status,
+            content_type: "application/json".to_string(),
+            body: body.to_string(),
+            retry_after: None,
+        }
+    }
+
+    /// An OpenMetadata-style error answer, `{"code": status, "message": "injected failure"}`.
+    pub fn rest_error(status: u16) -> Self {
+        Self::json(
+            status,
+            &serde_json::json!({"code": status, "message": "injected failure"}).to_string(),
+        )
+    }
+
+    /// The same JSON answer with `Retry-After: seconds` (no effect on other responses).
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        if let FaultResponse::Json { retry_after, .. } = &mut self {
+            *retry_after = Some(seconds);
+        }
+        self
     }
 
     /// Any DynamoDB-style error.
@@ -100,26 +224,76 @@ impl FaultResponse {
             message: message.to_string(),
         }
     }
+
+    /// A short name for counting faults: the error name, the status, or the kind of fault.
+    pub fn label(&self) -> String {
+        match self {
+            FaultResponse::Error { error_type, .. } => error_type
+                .rsplit_once('#')
+                .map_or(error_type.as_str(), |(_, name)| name)
+                .to_string(),
+            FaultResponse::Json { status, .. } => status.to_string(),
+            FaultResponse::CloseConnection => "close".into(),
+            FaultResponse::Reset => "reset".into(),
+            FaultResponse::Stall(_) => "stall".into(),
+            FaultResponse::Latency(_) => "latency".into(),
+            FaultResponse::Truncate => "truncate".into(),
+        }
+    }
 }
 
-/// One fault: which requests, and what to answer.
+/// What a rule matches on.
 #[derive(Debug, Clone, PartialEq, Eq)]
+enum Matcher {
+    Any,
+    /// `X-Amz-Target`, full or the part after the dot.
+    Target(String),
+    /// A method (empty for any) and a substring of the request target (path and query).
+    Http {
+        method: String,
+        target: String,
+    },
+}
+
+/// One fault: which requests, when, and what happens to them.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FaultRule {
-    target: String,
+    matcher: Matcher,
     body_contains: Option<String>,
     occurrence: Occurrence,
-    response: FaultResponse,
+    /// At most this many faults in a row for one request (same target and body).
+    in_a_row: Option<usize>,
+    responses: Vec<FaultResponse>,
 }
 
 impl FaultRule {
     /// Fails every request whose `X-Amz-Target` is `target` (full, or the part after the dot)
     /// with a 500, until narrowed with the other methods.
     pub fn new(target: impl Into<String>) -> Self {
+        Self::with_matcher(Matcher::Target(target.into()))
+    }
+
+    /// Fails every request with this HTTP method (`""` for any) whose target (path and query)
+    /// contains `target`, e.g. `FaultRule::http("PUT", "/tables/bulk")`.
+    pub fn http(method: &str, target: &str) -> Self {
+        Self::with_matcher(Matcher::Http {
+            method: method.to_ascii_uppercase(),
+            target: target.to_string(),
+        })
+    }
+
+    /// Fails every request.
+    pub fn any() -> Self {
+        Self::with_matcher(Matcher::Any)
+    }
+
+    fn with_matcher(matcher: Matcher) -> Self {
         FaultRule {
-            target: target.into(),
+            matcher,
             body_contains: None,
             occurrence: Occurrence::Always,
-            response: FaultResponse::internal_error(),
+            in_a_row: None,
+            responses: vec![FaultResponse::internal_error()],
         }
     }
 
@@ -132,6 +306,23 @@ impl FaultRule {
     /// The `n`-th matching request and every later one.
     pub fn from_nth(mut self, n: usize) -> Self {
         self.occurrence = Occurrence::FromNth(n);
+        self
+    }
+
+    /// Each matching request with probability `rate` (0 to 1), drawn from a sequence seeded
+    /// with `seed`: the same seed and order of requests fail the same requests.
+    pub fn at_rate(mut self, rate: f64, seed: u64) -> Self {
+        self.occurrence = Occurrence::Rate {
+            rate: rate.clamp(0.0, 1.0),
+            seed,
+        };
+        self
+    }
+
+    /// Never fails one request (the same target and body, as a client's retry sends it) more
+    /// than `k` times in a row: the fault is transient for a client that retries more often.
+    pub fn at_most_in_a_row(mut self, k: usize) -> Self {
+        self.in_a_row = Some(k);
         self
     }
 
@@ -150,59 +341,175 @@ impl FaultRule {
     }
 
     pub fn respond(mut self, response: FaultResponse) -> Self {
-        self.response = response;
+        self.responses = vec![response];
         self
     }
 
-    fn matches(&self, target: &str, body: &[u8]) -> bool {
-        let target_ok = target == self.target
-            || target
-                .rsplit_once('.')
-                .is_some_and(|(_, op)| op == self.target);
-        target_ok
-            && self.body_contains.as_ref().is_none_or(|needle| {
-                let needle = needle.as_bytes();
-                needle.is_empty() || body.windows(needle.len()).any(|w| w == needle)
-            })
+    /// One of `responses` per fault, picked from the rule's seeded sequence.
+    pub fn respond_any(mut self, responses: impl IntoIterator<Item = FaultResponse>) -> Self {
+        self.responses = responses.into_iter().collect();
+        assert!(!self.responses.is_empty(), "a rule needs a response");
+        self
     }
 
-    fn fires(&self, nth: usize) -> bool {
-        match self.occurrence {
-            Occurrence::Always => true,
-            Occurrence::Nth(n) => nth == n,
-            Occurrence::FromNth(n) => nth >= n,
+    fn matches(&self, request: &Head, target: &str, body: &[u8]) -> bool {
+        let head_ok = match &self.matcher {
+            Matcher::Any => true,
+            Matcher::Target(wanted) => {
+                target == wanted || target.rsplit_once('.').is_some_and(|(_, op)| op == wanted)
+            }
+            Matcher::Http { method, target } => {
+                let mut parts = request.start_line.split_whitespace();
+                let m = parts.next().unwrap_or("");
+                let t = parts.next().unwrap_or("");
+                (method.is_empty() || m == method) && t.contains(target.as_str())
+            }
+        };
+        head_ok
+            && self
+                .body_contains
+                .as_ref()
+                .is_none_or(|needle| contains(body, needle.as_bytes()))
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// SplitMix64: a tiny seeded generator, so fault sequences are reproducible.
+#[derive(Debug)]
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[0, 1)`.
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A rule with its counters.
+struct Active {
+    rule: FaultRule,
+    matched: usize,
+    rng: SplitMix,
+    /// Faults in a row per request key, for `at_most_in_a_row`.
+    streaks: HashMap<u64, usize>,
+}
+
+impl Active {
+    fn new(rule: FaultRule) -> Self {
+        let seed = match rule.occurrence {
+            Occurrence::Rate { seed, .. } => seed,
+            _ => 0,
+        };
+        Active {
+            rule,
+            matched: 0,
+            rng: SplitMix(seed),
+            streaks: HashMap::new(),
         }
     }
+
+    /// Whether this match fires, and with which response.
+    fn decide(&mut self, key: u64) -> Option<FaultResponse> {
+        self.matched += 1;
+        let fires = match self.rule.occurrence {
+            Occurrence::Always => true,
+            Occurrence::Nth(n) => self.matched == n,
+            Occurrence::FromNth(n) => self.matched >= n,
+            Occurrence::Rate { rate, .. } => self.rng.unit() < rate,
+        };
+        if let Some(limit) = self.rule.in_a_row {
+            let streak = self.streaks.entry(key).or_default();
+            if !fires || *streak >= limit {
+                self.streaks.remove(&key);
+                return None;
+            }
+            *streak += 1;
+        } else if !fires {
+            return None;
+        }
+        let responses = &self.rule.responses;
+        let pick = if responses.len() == 1 {
+            0
+        } else {
+            (self.rng.next() % responses.len() as u64) as usize
+        };
+        Some(responses[pick].clone())
+    }
+}
+
+/// One request as the proxy received it (kept when logging is on).
+#[derive(Debug, Clone)]
+pub struct ProxiedRequest {
+    pub method: String,
+    /// The request target: path and query, e.g. `/api/v1/tables?limit=10`.
+    pub target: String,
+    /// `X-Amz-Target`, empty for a request without one.
+    pub amz_target: String,
+    pub body: Vec<u8>,
+    /// The fault it got, by [`FaultResponse::label`].
+    pub fault: Option<String>,
 }
 
 #[derive(Default)]
 struct State {
-    rules: Vec<(FaultRule, usize)>,
-    /// Requests seen per target, faulted ones included.
+    rules: Vec<Active>,
+    /// Requests seen per `X-Amz-Target`, faulted ones included.
     seen: HashMap<String, usize>,
-    fired: usize,
+    /// Faults per [`FaultResponse::label`].
+    fired: BTreeMap<String, usize>,
+    log: Option<Vec<ProxiedRequest>>,
 }
 
 impl State {
-    fn decide(&mut self, target: &str, body: &[u8]) -> Option<FaultResponse> {
+    fn decide(&mut self, request: &Head, body: &[u8]) -> Option<FaultResponse> {
+        let target = request.header("x-amz-target").unwrap_or("");
         *self.seen.entry(target.to_string()).or_default() += 1;
+        let key = {
+            let mut hasher = DefaultHasher::new();
+            request.start_line.hash(&mut hasher);
+            target.hash(&mut hasher);
+            body.hash(&mut hasher);
+            hasher.finish()
+        };
         let mut chosen = None;
-        for (rule, matched) in &mut self.rules {
-            if rule.matches(target, body) {
-                *matched += 1;
-                if chosen.is_none() && rule.fires(*matched) {
-                    chosen = Some(rule.response.clone());
+        for active in &mut self.rules {
+            if active.rule.matches(request, target, body) {
+                let decision = active.decide(key);
+                if chosen.is_none() {
+                    chosen = decision;
                 }
             }
         }
-        if chosen.is_some() {
-            self.fired += 1;
+        if let Some(response) = &chosen {
+            *self.fired.entry(response.label()).or_default() += 1;
+        }
+        if let Some(log) = &mut self.log {
+            let mut parts = request.start_line.split_whitespace();
+            log.push(ProxiedRequest {
+                method: parts.next().unwrap_or("").to_string(),
+                target: parts.next().unwrap_or("").to_string(),
+                amz_target: target.to_string(),
+                body: body.to_vec(),
+                fault: chosen.as_ref().map(FaultResponse::label),
+            });
         }
         chosen
     }
 }
 
-/// A fault-injecting HTTP proxy in front of an endpoint (usually an [`crate::Emulator`]).
+/// A fault-injecting HTTP proxy in front of an endpoint (an [`crate::Emulator`], or any
+/// HTTP/1.1 server such as `ferrometa serve`).
 pub struct FaultProxy {
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
@@ -264,36 +571,59 @@ impl FaultProxy {
         aws_sdk_dynamodb::Client::from_conf(self.client_config().build())
     }
 
-    /// Adds a rule; rules are checked in the order they were added.
-    pub fn add_rule(&self, rule: FaultRule) {
-        self.state
-            .lock()
-            .expect("proxy state")
-            .rules
-            .push((rule, 0));
+    fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        f(&mut self.state.lock().expect("proxy state"))
     }
 
-    /// Removes every rule (counters of seen requests are kept).
+    /// Adds a rule; rules are checked in the order they were added, and the first that
+    /// fires decides (every matching rule counts the request).
+    pub fn add_rule(&self, rule: FaultRule) {
+        self.with(|s| s.rules.push(Active::new(rule)));
+    }
+
+    /// Removes every rule (counters of seen requests and faults are kept).
     pub fn clear_rules(&self) {
-        self.state.lock().expect("proxy state").rules.clear();
+        self.with(|s| s.rules.clear());
+    }
+
+    /// Keeps every request from now on, for [`FaultProxy::take_log`].
+    pub fn log_requests(&self) {
+        self.with(|s| {
+            s.log.get_or_insert_with(Vec::new);
+        });
+    }
+
+    /// The requests kept since logging started or the last call, and forgets them.
+    pub fn take_log(&self) -> Vec<ProxiedRequest> {
+        self.with(|s| s.log.as_mut().map(std::mem::take).unwrap_or_default())
     }
 
     /// How many requests with this target (full, or the part after the dot) were seen.
     pub fn requests(&self, target: &str) -> usize {
-        let state = self.state.lock().expect("proxy state");
-        state
-            .seen
-            .iter()
-            .filter(|(t, _)| {
-                t.as_str() == target || t.rsplit_once('.').is_some_and(|(_, op)| op == target)
-            })
-            .map(|(_, n)| n)
-            .sum()
+        self.with(|s| {
+            s.seen
+                .iter()
+                .filter(|(t, _)| {
+                    t.as_str() == target || t.rsplit_once('.').is_some_and(|(_, op)| op == target)
+                })
+                .map(|(_, n)| n)
+                .sum()
+        })
     }
 
-    /// How many requests the proxy failed.
+    /// How many requests were seen in all, faulted ones included.
+    pub fn total_requests(&self) -> usize {
+        self.with(|s| s.seen.values().sum())
+    }
+
+    /// How many requests the proxy faulted (latency included).
     pub fn faults_fired(&self) -> usize {
-        self.state.lock().expect("proxy state").fired
+        self.with(|s| s.fired.values().sum())
+    }
+
+    /// The faults so far, per [`FaultResponse::label`].
+    pub fn faults_by_kind(&self) -> BTreeMap<String, usize> {
+        self.with(|s| s.fired.clone())
     }
 
     /// Stops accepting connections; open connections end when their clients close them.
@@ -313,44 +643,41 @@ impl Drop for FaultProxy {
     }
 }
 
-fn fault_bytes(response: &FaultResponse) -> Option<Vec<u8>> {
-    let (status, content_type, body) = match response {
-        FaultResponse::Error {
-            status,
-            error_type,
-            message,
-        } => {
-            let body = serde_json::json!({
-                "__type": format!("com.amazonaws.dynamodb.v20120810#{error_type}"),
-                "message": message,
-            });
-            (*status, "application/x-amz-json-1.0", body.to_string())
-        }
-        FaultResponse::Json {
-            status,
-            content_type,
-            body,
-        } => (*status, content_type.as_str(), body.clone()),
-        FaultResponse::CloseConnection => return None,
-    };
+/// The bytes of an answer the proxy makes up.
+fn answer_bytes(status: u16, content_type: &str, body: &str, retry_after: Option<u32>) -> Vec<u8> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
         403 => "Forbidden",
+        404 => "Not Found",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Error",
     };
+    let retry_after = retry_after
+        .map(|s| format!("retry-after: {s}\r\n"))
+        .unwrap_or_default();
     let head = format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: fault-proxy\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
+         x-amzn-requestid: fault-proxy\r\n{retry_after}\r\n",
         body.len()
     );
     let mut bytes = head.into_bytes();
     bytes.extend_from_slice(body.as_bytes());
-    Some(bytes)
+    bytes
 }
 
 type Upstream = (BufReader<OwnedReadHalf>, OwnedWriteHalf);
+
+/// How one request ends.
+enum Outcome {
+    /// Answered; the connection stays open unless `close`.
+    Answered { close: bool },
+    /// The connection is to be dropped without another byte.
+    Close,
+    /// The connection is to be reset.
+    Reset,
+}
 
 async fn serve_connection(
     conn: TcpStream,
@@ -365,56 +692,208 @@ async fn serve_connection(
             return Ok(());
         };
         let (body, _) = read_body(&mut client_read, &request, false).await?;
-        let target = request.header("x-amz-target").unwrap_or("").to_string();
-        let fault = state.lock().expect("proxy state").decide(&target, &body);
-        match fault {
-            Some(response) => match fault_bytes(&response) {
-                Some(bytes) => {
-                    client_write.write_all(&bytes).await?;
-                    client_write.flush().await?;
-                }
-                None => return Ok(()),
-            },
+        let fault = state.lock().expect("proxy state").decide(&request, &body);
+        let outcome = match fault {
+            Some(FaultResponse::Error {
+                status,
+                error_type,
+                message,
+            }) => {
+                let error_type = if error_type.contains('#') {
+                    error_type
+                } else {
+                    format!("{DYNAMODB_NS}#{error_type}")
+                };
+                let body = serde_json::json!({"__type": error_type, "message": message});
+                let bytes = answer_bytes(
+                    status,
+                    "application/x-amz-json-1.0",
+                    &body.to_string(),
+                    None,
+                );
+                client_write.write_all(&bytes).await?;
+                Outcome::Answered { close: false }
+            }
+            Some(FaultResponse::Json {
+                status,
+                content_type,
+                body,
+                retry_after,
+            }) => {
+                let bytes = answer_bytes(status, &content_type, &body, retry_after);
+                client_write.write_all(&bytes).await?;
+                Outcome::Answered { close: false }
+            }
+            Some(FaultResponse::CloseConnection) => Outcome::Close,
+            Some(FaultResponse::Reset) => Outcome::Reset,
+            Some(FaultResponse::Stall(hold)) => {
+                tokio::time::sleep(hold).await;
+                Outcome::Close
+            }
+            Some(FaultResponse::Latency(hold)) => {
+                tokio::time::sleep(hold).await;
+                forward(
+                    &mut upstream,
+                    upstream_addr,
+                    &request,
+                    &body,
+                    &mut client_write,
+                    false,
+                )
+                .await?
+            }
+            Some(FaultResponse::Truncate) => {
+                forward(
+                    &mut upstream,
+                    upstream_addr,
+                    &request,
+                    &body,
+                    &mut client_write,
+                    true,
+                )
+                .await?
+            }
             None => {
-                let (up_read, up_write) = match upstream.as_mut() {
-                    Some(up) => up,
-                    None => {
-                        let stream = TcpStream::connect(upstream_addr).await?;
-                        stream.set_nodelay(true)?;
-                        let (r, w) = stream.into_split();
-                        upstream.insert((BufReader::new(r), w))
-                    }
-                };
-                up_write.write_all(&request.raw).await?;
-                up_write.write_all(&body).await?;
-                up_write.flush().await?;
-                let response = loop {
-                    let head = read_head(up_read)
-                        .await?
-                        .ok_or_else(|| invalid("upstream closed"))?;
-                    // Interim 1xx responses are passed through.
-                    if head
-                        .start_line
-                        .split_whitespace()
-                        .nth(1)
-                        .is_some_and(|code| code.starts_with('1'))
-                    {
-                        client_write.write_all(&head.raw).await?;
-                        continue;
-                    }
-                    break head;
-                };
-                let (resp_body, ended) = read_body(up_read, &response, true).await?;
-                client_write.write_all(&response.raw).await?;
-                client_write.write_all(&resp_body).await?;
-                client_write.flush().await?;
-                if ended || response.wants_close() {
-                    return Ok(());
-                }
+                forward(
+                    &mut upstream,
+                    upstream_addr,
+                    &request,
+                    &body,
+                    &mut client_write,
+                    false,
+                )
+                .await?
+            }
+        };
+        client_write.flush().await?;
+        match outcome {
+            Outcome::Answered { close } if !close && !request.wants_close() => {}
+            Outcome::Answered { .. } | Outcome::Close => return Ok(()),
+            Outcome::Reset => {
+                let conn = client_read
+                    .into_inner()
+                    .reunite(client_write)
+                    .map_err(|_| invalid("halves of different connections"))?;
+                // Closing with a zero linger sends RST instead of FIN.
+                conn.set_zero_linger()?;
+                return Ok(());
             }
         }
-        if request.wants_close() {
-            return Ok(());
+    }
+}
+
+/// Sends the request upstream and relays the answer, all of it or (`truncate`) its head and
+/// half its body.
+async fn forward(
+    upstream: &mut Option<Upstream>,
+    upstream_addr: &str,
+    request: &Head,
+    body: &[u8],
+    client_write: &mut OwnedWriteHalf,
+    truncate: bool,
+) -> std::io::Result<Outcome> {
+    let (up_read, up_write) = match upstream.as_mut() {
+        Some(up) => up,
+        None => {
+            let stream = TcpStream::connect(upstream_addr).await?;
+            stream.set_nodelay(true)?;
+            let (r, w) = stream.into_split();
+            upstream.insert((BufReader::new(r), w))
         }
+    };
+    up_write.write_all(&request.raw).await?;
+    up_write.write_all(body).await?;
+    up_write.flush().await?;
+    let response = loop {
+        let head = read_head(up_read)
+            .await?
+            .ok_or_else(|| invalid("upstream closed"))?;
+        // Interim 1xx responses are passed through.
+        if (100..200).contains(&head.status()) {
+            client_write.write_all(&head.raw).await?;
+            continue;
+        }
+        break head;
+    };
+    let (resp_body, ended) = read_body(up_read, &response, true).await?;
+    client_write.write_all(&response.raw).await?;
+    if truncate {
+        client_write
+            .write_all(&resp_body[..resp_body.len() / 2])
+            .await?;
+        // The upstream connection is dropped with the client's: its state is unknown.
+        *upstream = None;
+        return Ok(Outcome::Close);
+    }
+    client_write.write_all(&resp_body).await?;
+    Ok(Outcome::Answered {
+        close: ended || response.wants_close(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(line: &str) -> Head {
+        Head {
+            raw: Vec::new(),
+            start_line: line.to_string(),
+            headers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_rate_is_reproducible_and_close_to_its_share() {
+        let draws = |seed| {
+            let mut active = Active::new(FaultRule::any().at_rate(0.2, seed));
+            (0..1000u64)
+                .map(|i| active.decide(i).is_some())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(draws(7), draws(7));
+        assert_ne!(draws(7), draws(8));
+        let fired = draws(7).iter().filter(|f| **f).count();
+        assert!((150..250).contains(&fired), "{fired}");
+    }
+
+    #[test]
+    fn a_transient_fault_lets_the_same_request_through_after_k_in_a_row() {
+        let mut active = Active::new(FaultRule::any().at_most_in_a_row(2));
+        let faults: Vec<bool> = (0..6).map(|_| active.decide(42).is_some()).collect();
+        assert_eq!(faults, [true, true, false, true, true, false]);
+        // Another request has its own streak.
+        assert!(active.decide(43).is_some());
+    }
+
+    #[test]
+    fn http_rules_match_method_and_target() {
+        let rule = FaultRule::http("put", "/tables/bulk");
+        assert!(rule.matches(
+            &head("PUT /api/v1/tables/bulk?async=false HTTP/1.1"),
+            "",
+            b""
+        ));
+        assert!(!rule.matches(&head("GET /api/v1/tables/bulk HTTP/1.1"), "", b""));
+        let any_method = FaultRule::http("", "/tables");
+        assert!(any_method.matches(&head("GET /api/v1/tables?limit=1 HTTP/1.1"), "", b""));
+        let target = FaultRule::new("ListTables");
+        assert!(target.matches(
+            &head("POST / HTTP/1.1"),
+            "DynamoDB_20120810.ListTables",
+            b""
+        ));
+        assert!(!target.matches(&head("POST / HTTP/1.1"), "DynamoDB_20120810.Scan", b""));
+    }
+
+    #[test]
+    fn labels_name_the_error_or_the_fault() {
+        assert_eq!(FaultResponse::throttling().label(), "ThrottlingException");
+        assert_eq!(
+            FaultResponse::request_limit_exceeded().label(),
+            "RequestLimitExceeded"
+        );
+        assert_eq!(FaultResponse::rest_error(503).label(), "503");
+        assert_eq!(FaultResponse::Truncate.label(), "truncate");
     }
 }

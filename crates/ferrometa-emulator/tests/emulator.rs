@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use aws_sdk_dynamodb::types::{AttributeValue, TimeToLiveStatus};
 use ferrometa_emulator::seed::{self, item, n, s};
 use ferrometa_emulator::{Emulator, FaultProxy, FaultResponse, FaultRule};
@@ -270,4 +272,99 @@ async fn proxy_matches_by_table_name_and_500s_are_retried() {
             .await
             .is_ok()
     );
+}
+
+#[tokio::test]
+async fn every_transient_fault_is_ridden_out_by_the_sdk() {
+    let emu = Emulator::start().await.unwrap();
+    seed::create_simple_table(&emu.client(), "tab", "id", None)
+        .await
+        .unwrap();
+    let proxy = FaultProxy::start(&emu.endpoint()).await.unwrap();
+    let client = proxy.client();
+    let mut faults = FaultResponse::throttling_errors().to_vec();
+    faults.extend([
+        FaultResponse::internal_error(),
+        FaultResponse::service_unavailable(),
+        FaultResponse::CloseConnection,
+        FaultResponse::Reset,
+        FaultResponse::Stall(Duration::from_millis(50)),
+        FaultResponse::Truncate,
+    ]);
+    for (i, fault) in faults.iter().enumerate() {
+        proxy.add_rule(
+            FaultRule::new("DescribeTable")
+                .on_nth(1)
+                .respond(fault.clone()),
+        );
+        let out = client.describe_table().table_name("tab").send().await;
+        assert!(out.is_ok(), "{}: {out:?}", fault.label());
+        assert_eq!(
+            proxy.requests("DescribeTable"),
+            2 * (i + 1),
+            "{}",
+            fault.label()
+        );
+        proxy.clear_rules();
+    }
+    assert_eq!(proxy.faults_fired(), faults.len());
+
+    proxy.add_rule(
+        FaultRule::new("DescribeTable")
+            .on_nth(1)
+            .respond(FaultResponse::Latency(Duration::from_millis(300))),
+    );
+    let started = std::time::Instant::now();
+    client
+        .describe_table()
+        .table_name("tab")
+        .send()
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(proxy.requests("DescribeTable"), 2 * faults.len() + 1);
+}
+
+#[tokio::test]
+async fn throttling_bodies_are_dynamodbs_own() {
+    let emu = Emulator::start().await.unwrap();
+    let proxy = FaultProxy::start(&emu.endpoint()).await.unwrap();
+    let client = aws_sdk_dynamodb::Client::from_conf(
+        proxy
+            .client_config()
+            .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
+            .build(),
+    );
+    for (fault, code) in FaultResponse::throttling_errors().into_iter().zip([
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "LimitExceededException",
+        "RequestLimitExceeded",
+    ]) {
+        proxy.clear_rules();
+        proxy.add_rule(FaultRule::new("ListTables").respond(fault));
+        let err = client.list_tables().send().await.unwrap_err();
+        let raw = err.raw_response().unwrap();
+        assert_eq!(raw.status().as_u16(), 400);
+        let body: serde_json::Value = serde_json::from_slice(raw.body().bytes().unwrap()).unwrap();
+        assert!(
+            body["__type"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("#{code}"))
+        );
+        assert_eq!(err.into_service_error().meta().code(), Some(code));
+    }
+    // One rule picks among several responses, reproducibly.
+    proxy.clear_rules();
+    proxy.add_rule(
+        FaultRule::new("ListTables")
+            .at_rate(1.0, 3)
+            .respond_any(FaultResponse::throttling_errors()),
+    );
+    for _ in 0..20 {
+        let _ = client.list_tables().send().await;
+    }
+    let kinds = proxy.faults_by_kind();
+    assert!(kinds.len() >= 3, "{kinds:?}");
 }

@@ -75,8 +75,9 @@ impl Workflow {
         stopped.map_err(|e| errors::execution_error(&e))
     }
 
-    /// Raises `WorkflowExecutionError` when a step has failures and its success rate is under
-    /// `successThreshold`, or, with `raise_warnings`, when a step has warnings.
+    /// Raises `WorkflowExecutionError` when a schema's tables could not all be listed, when a
+    /// step has failures and its success rate is under `successThreshold`, or, with
+    /// `raise_warnings`, when a step has warnings.
     ///
     /// The message is the engine's, followed by the step's first failures: in Airflow the
     /// exception is what the task log and failure callbacks show.
@@ -90,7 +91,9 @@ impl Workflow {
                     WorkflowError::Threshold { step, .. } if *step == status.sink.name => {
                         &status.sink.failures
                     }
-                    WorkflowError::Threshold { .. } => &status.source.failures,
+                    WorkflowError::Threshold { .. } | WorkflowError::IncompleteListing { .. } => {
+                        &status.source.failures
+                    }
                     _ => &[][..],
                 };
                 errors::with_failures(&e, failures)

@@ -551,6 +551,10 @@ impl Sink for RestSink {
         // Every batch is flushed before `write_batch` returns: nothing is left to send.
         Ok(())
     }
+
+    fn retries(&self) -> u64 {
+        self.api.retries()
+    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,32 @@
 //! `*-PUT-tables-bulk.json` holds a JSON array of `CreateTableRequest`s,
 //! `*-PUT-services-databaseServices.json` one `CreateDatabaseServiceRequest`, and so on.
 
+use std::path::Path;
+
+use ferrometa_emulator::FaultProxy;
 use serde_json::{Value, json};
 
-use crate::harness::{Hierarchy, Server, target_dir, write_all};
+use crate::harness::{Hierarchy, Server, answer, api_url, target_dir, write_all};
+
+/// Saves the body of each request `proxy` forwarded to `dir/<prefix>-<n>-<method>-<path>.json`.
+fn save_bodies(proxy: &FaultProxy, dir: &Path, prefix: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    let sent = proxy.take_log().into_iter();
+    for (n, request) in sent.enumerate() {
+        if request.body.is_empty() || request.fault.is_some() {
+            continue;
+        }
+        let path = request
+            .target
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("/api/v1/")
+            .replace('/', "-");
+        let file = dir.join(format!("{prefix}-{n:04}-{}-{path}.json", request.method));
+        std::fs::write(file, &request.body).unwrap();
+    }
+}
 
 #[tokio::test]
 async fn request_bodies_are_captured_for_validation() {
@@ -19,10 +42,9 @@ async fn request_bodies_are_captured_for_validation() {
 
     // Bulk requests.
     let proxy = server.proxy().await;
-    proxy.capture(dir.clone(), "bulk");
     let h = Hierarchy::new("bulk.svc", 3);
     let mut sink = server
-        .try_connect(server.config(&proxy.url), Some(connection.clone()))
+        .try_connect(server.config(&api_url(&proxy)), Some(connection.clone()))
         .await
         .unwrap();
     assert!(
@@ -33,16 +55,17 @@ async fn request_bodies_are_captured_for_validation() {
     );
 
     // Single requests, as sent to a server without bulk endpoints.
+    save_bodies(&proxy, &dir, "bulk");
     let proxy = server.proxy().await;
-    proxy.capture(dir.clone(), "single");
-    proxy.answer(
+    answer(
+        &proxy,
         "/bulk",
         404,
         r#"{"code":404,"message":"HTTP 404 Not Found"}"#,
     );
     let h = Hierarchy::new("single", 2);
     let mut sink = server
-        .try_connect(server.config(&proxy.url), Some(connection))
+        .try_connect(server.config(&api_url(&proxy)), Some(connection))
         .await
         .unwrap();
     assert!(
@@ -52,6 +75,7 @@ async fn request_bodies_are_captured_for_validation() {
             .all(Result::is_ok)
     );
 
+    save_bodies(&proxy, &dir, "single");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -1,10 +1,11 @@
-//! A real `ferrometa serve` on loopback over a temporary catalog, a token for it, and the
-//! entities the tests write.
+//! A real `ferrometa serve` on loopback over a temporary catalog, a token for it, the
+//! emulator crate's fault proxy in front of it, and the entities the tests write.
 
 use std::path::PathBuf;
 
 use ferrometa_config::{MetadataRestSinkConfig, OpenMetadataServerConfig};
 use ferrometa_core::{Sink, WriteOutcome};
+use ferrometa_emulator::{FaultProxy, FaultResponse, FaultRule};
 use ferrometa_model::{
     Column, CreateDatabase, CreateDatabaseSchema, CreateDatabaseService, CreateEntity, CreateTable,
     DataType, TableType,
@@ -14,8 +15,6 @@ use ferrometa_server::{ServerConfig, bind, default_key_file, mint_token};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
-
-use crate::proxy::Proxy;
 
 /// The workflow's batch size.
 const WORKFLOW_BATCH: usize = 64;
@@ -51,9 +50,13 @@ impl Server {
         }
     }
 
-    /// A proxy in front of this server.
-    pub async fn proxy(&self) -> Proxy {
-        Proxy::start(self.addr.clone()).await
+    /// A proxy in front of this server, keeping every request it sees.
+    pub async fn proxy(&self) -> FaultProxy {
+        let proxy = FaultProxy::start(&format!("http://{}", self.addr))
+            .await
+            .unwrap();
+        proxy.log_requests();
+        proxy
     }
 
     /// `openMetadataServerConfig` for `host_port` with this server's token.
@@ -123,6 +126,33 @@ impl Server {
         assert_eq!(status, 200, "{table}");
         table
     }
+}
+
+/// The `hostPort` of the server behind `proxy`.
+pub fn api_url(proxy: &FaultProxy) -> String {
+    format!("{}/api", proxy.endpoint())
+}
+
+/// Answers requests whose target contains `needle` with `status` and `body`, and
+/// `Retry-After: 0` so that a canned 5xx is retried at once.
+pub fn answer(proxy: &FaultProxy, needle: &str, status: u16, body: &str) {
+    proxy.add_rule(
+        FaultRule::http("", needle).respond(FaultResponse::json(status, body).retry_after(0)),
+    );
+}
+
+/// Fails about one request in `n` (never one request more than twice in a row): a 500, or a
+/// connection closed without an answer.
+pub fn flaky(proxy: &FaultProxy, n: u32) {
+    proxy.add_rule(
+        FaultRule::any()
+            .at_rate(1.0 / f64::from(n), 7)
+            .at_most_in_a_row(2)
+            .respond_any([
+                FaultResponse::rest_error(500).retry_after(0),
+                FaultResponse::CloseConnection,
+            ]),
+    );
 }
 
 pub fn urlencode(s: &str) -> String {

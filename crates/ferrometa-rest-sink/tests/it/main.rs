@@ -1,11 +1,12 @@
-//! The sink against a real `ferrometa serve` on loopback, with a fault-injecting proxy in
-//! between where a test needs what a healthy server never does.
+//! The sink against a real `ferrometa serve` on loopback, with the emulator crate's
+//! fault-injecting proxy in between where a test needs what a healthy server never does.
 
 mod bodies;
 mod faults;
 mod harness;
-mod proxy;
 mod secrets;
 mod throughput;
+mod tls;
+mod tls_front;
 mod workflow;
 mod writes;

@@ -10,14 +10,14 @@ use serde_json::json;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::util::SubscriberInitExt;
 
-use crate::harness::{Hierarchy, Server, write_all};
+use crate::harness::{Hierarchy, Server, api_url, flaky, write_all};
 
 /// Every log line of the test, in memory.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Captured {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
     }
 }
@@ -75,8 +75,8 @@ async fn no_log_line_shows_the_token_or_an_extra_header() {
 
     let server = Server::start().await;
     let proxy = server.proxy().await;
-    proxy.fault_every(4);
-    let mut config = server.config(&proxy.url);
+    flaky(&proxy, 4);
+    let mut config = server.config(&api_url(&proxy));
     config.extra_headers =
         Some(serde_json::from_value(json!({"X-Api-Key": "header-secret-value"})).unwrap());
     let h = Hierarchy::new("svc", 30);
@@ -107,7 +107,7 @@ async fn the_service_connection_is_sent_only_when_given() {
     let proxy = server.proxy().await;
     let h = Hierarchy::new("without", 0);
     let mut sink = server
-        .try_connect(server.config(&proxy.url), None)
+        .try_connect(server.config(&api_url(&proxy)), None)
         .await
         .unwrap();
     write_all(&mut sink, &h.entities()[..1]).await;
@@ -122,7 +122,7 @@ async fn the_service_connection_is_sent_only_when_given() {
     let connection = json!({"config": {"type": "DynamoDB", "awsConfig": {"awsRegion": "us-east-1", "awsSecretAccessKey": "k"}}});
     let h = Hierarchy::new("with", 0);
     let mut sink = server
-        .try_connect(server.config(&proxy.url), Some(connection.clone()))
+        .try_connect(server.config(&api_url(&proxy)), Some(connection.clone()))
         .await
         .unwrap();
     write_all(&mut sink, &h.entities()[..1]).await;

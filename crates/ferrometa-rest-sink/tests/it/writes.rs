@@ -3,7 +3,7 @@
 use ferrometa_core::{Sink, WriteOutcome};
 use ferrometa_model::{Column, CreateEntity, DataType};
 
-use crate::harness::{Hierarchy, Server, count, table_name, write_all};
+use crate::harness::{Hierarchy, Server, answer, api_url, count, table_name, write_all};
 
 #[tokio::test]
 async fn the_hierarchy_lands_and_reads_back() {
@@ -36,13 +36,13 @@ async fn an_unchanged_rerun_sends_only_reads() {
     let server = Server::start().await;
     let proxy = server.proxy().await;
     let h = Hierarchy::new("my.dyn", 100);
-    let mut sink = server.connect(&proxy.url).await;
+    let mut sink = server.connect(&api_url(&proxy)).await;
     write_all(&mut sink, &h.entities()).await;
     let version = server.table(&h.table_fqn(3)).await["version"].clone();
     proxy.take_log();
 
     // A new run: a new sink, as a new process would have.
-    let mut sink = server.connect(&proxy.url).await;
+    let mut sink = server.connect(&api_url(&proxy)).await;
     let results = write_all(&mut sink, &h.entities()).await;
     assert_eq!(count(&results, WriteOutcome::Unchanged), 103, "{results:?}");
     let log = proxy.take_log();
@@ -66,13 +66,13 @@ async fn a_changed_table_is_updated_alone() {
     let server = Server::start().await;
     let proxy = server.proxy().await;
     let h = Hierarchy::new("svc", 20);
-    let mut sink = server.connect(&proxy.url).await;
+    let mut sink = server.connect(&api_url(&proxy)).await;
     write_all(&mut sink, &h.entities()).await;
     proxy.take_log();
 
     let mut entities = h.entities();
     entities[3 + 5] = h.table(5, &[Column::new("added", DataType::Boolean)]);
-    let mut sink = server.connect(&proxy.url).await;
+    let mut sink = server.connect(&api_url(&proxy)).await;
     let results = write_all(&mut sink, &entities).await;
     assert_eq!(results[8], Ok(WriteOutcome::Updated));
     assert_eq!(count(&results, WriteOutcome::Unchanged), 22);
@@ -127,16 +127,16 @@ async fn an_existing_service_is_left_alone_unless_forced() {
     let server = Server::start().await;
     let proxy = server.proxy().await;
     let h = Hierarchy::new("svc", 1);
-    let mut sink = server.connect(&proxy.url).await;
+    let mut sink = server.connect(&api_url(&proxy)).await;
     write_all(&mut sink, &h.entities()[..1]).await;
-    let mut sink = server.connect(&proxy.url).await;
+    let mut sink = server.connect(&api_url(&proxy)).await;
     proxy.take_log();
 
     let results = write_all(&mut sink, &h.entities()[..1]).await;
     assert_eq!(results, [Ok(WriteOutcome::Unchanged)]);
     assert!(proxy.take_log().iter().all(|r| r.method == "GET"));
 
-    let mut config = server.config(&proxy.url);
+    let mut config = server.config(&api_url(&proxy));
     config.force_entity_overwriting = true;
     let mut sink = server.try_connect(config, None).await.unwrap();
     proxy.take_log();
@@ -199,13 +199,14 @@ async fn openmetadata_gets_no_extension() {
     let server = Server::start().await;
     let proxy = server.proxy().await;
     // What OpenMetadata answers: a git revision, not ferrometa's.
-    proxy.answer(
+    answer(
+        &proxy,
         "/system/version",
         200,
         r#"{"version":"1.13.4","revision":"3f1c2a9","timestamp":1}"#,
     );
     let h = Hierarchy::new("svc", 2);
-    let mut sink = server.connect(&proxy.url).await;
+    let mut sink = server.connect(&api_url(&proxy)).await;
     let results = write_all(&mut sink, &h.entities()).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     let bulk = proxy

@@ -5,6 +5,7 @@
 #
 # Usage: bench/run.sh [--tables N] [--items M] [--runs K] [--latency-ms L] [--skip-upstream]
 #                     [--concurrency C] [--baseline RESULT.json] [--no-build] [--keep]
+#                     [--bin-dir DIR]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +18,8 @@ concurrency=16
 build=1
 keep=0
 baseline=()
-usage="usage: bench/run.sh [--tables N] [--items M] [--runs K] [--latency-ms L] [--skip-upstream] [--concurrency C] [--baseline RESULT.json] [--no-build] [--keep]"
+rel="$root/target/release"
+usage="usage: bench/run.sh [--tables N] [--items M] [--runs K] [--latency-ms L] [--skip-upstream] [--concurrency C] [--baseline RESULT.json] [--no-build] [--keep] [--bin-dir DIR]"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --tables) tables="$2"; shift 2 ;;
@@ -28,13 +30,13 @@ while [[ $# -gt 0 ]]; do
         --concurrency) concurrency="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
         --keep) keep=1; shift ;;
+        --bin-dir) rel="$(cd "$2" && pwd)"; build=0; shift 2 ;;
         --baseline) baseline=(--baseline "$2"); shift 2 ;;
         -h|--help) echo "$usage"; exit 0 ;;
         *) echo "$usage" >&2; exit 2 ;;
     esac
 done
 
-rel="$root/target/release"
 metadata="$root/.venv-upstream/bin/metadata"
 if [[ $build == 1 ]]; then
     echo "building (release)…" >&2

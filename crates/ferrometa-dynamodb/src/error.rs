@@ -27,6 +27,9 @@ pub enum DynamoDbError {
     /// The workflow stopped receiving events.
     #[error("the workflow stopped receiving")]
     Closed,
+    /// A table's task panicked.
+    #[error("reading a table failed unexpectedly: {0}")]
+    Task(String),
 }
 
 fn table_suffix(table: &Option<String>) -> String {

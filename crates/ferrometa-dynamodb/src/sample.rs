@@ -3,6 +3,11 @@
 //! - The item budget (`sampleItems`) and the byte budget (`sampleBytes`, by DynamoDB's item
 //!   size rules, approximately) are split over `sampleSegments` parallel-scan segments, so
 //!   the sample is spread over the key space instead of being the first items in hash order.
+//! - A table that DescribeTable says fits within the budgets and in one Scan page (1 MB) is
+//!   read whole by a single request: one segment whose first page asks for one item more
+//!   than the table holds (a `Limit` reached exactly would cost a second, empty page). The
+//!   counts are only a hint (AWS refreshes them about every six hours); a table larger than
+//!   they say is still read within the budgets, only from one segment.
 //! - Every page asks for at most the items left in its segment's budget (`Limit`), so the
 //!   item budget is never exceeded; the byte budget is exceeded by at most one page per
 //!   segment.
@@ -24,12 +29,48 @@ use crate::error::DynamoDbError;
 /// An item as the SDK returns it.
 pub type Item = HashMap<String, AttributeValue>;
 
-/// Budgets of one table's sample.
+/// Budgets of one table's sample, and how its scan starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
     pub items: u32,
     pub bytes: u64,
     pub segments: u32,
+    /// Items asked for in a segment's first page, before the item size is known.
+    pub first_page: u32,
+}
+
+/// The most a Scan page holds, in bytes.
+const PAGE_BYTES: i64 = 1 << 20;
+
+impl Budget {
+    pub fn new(items: u32, bytes: u64, segments: u32) -> Budget {
+        Budget {
+            items,
+            bytes,
+            segments,
+            first_page: FIRST_PAGE,
+        }
+    }
+
+    /// The budget for a table of `item_count` items and `size_bytes` bytes (DescribeTable's
+    /// figures): one request for a table the budgets and one page hold whole, the configured
+    /// segments otherwise (they spread a partial sample over the key space). Unknown or zero
+    /// counts (a new table on AWS) change nothing.
+    pub fn for_table(self, item_count: Option<i64>, size_bytes: Option<i64>) -> Budget {
+        let byte_cap = PAGE_BYTES.min(i64::try_from(self.bytes).unwrap_or(i64::MAX));
+        match (item_count, size_bytes) {
+            (Some(count), Some(bytes))
+                if count > 0 && count < i64::from(self.items) && bytes <= byte_cap =>
+            {
+                Budget {
+                    segments: 1,
+                    first_page: count as u32 + 1,
+                    ..self
+                }
+            }
+            _ => self,
+        }
+    }
 }
 
 /// The items read from one table.
@@ -60,8 +101,8 @@ impl Sample {
 
 /// Most rounds of redistributing unused budget.
 const MAX_ROUNDS: usize = 4;
-/// Items asked for in a segment's first page, before the item size is known.
-const FIRST_PAGE: u32 = 100;
+/// Items asked for in a segment's first page by default, before the item size is known.
+pub const FIRST_PAGE: u32 = 100;
 /// Consecutive empty pages after which a segment gives up.
 const MAX_EMPTY_PAGES: u32 = 16;
 
@@ -115,16 +156,15 @@ pub async fn sample_table(clients: &Clients, table: &str, budget: Budget) -> Sam
             .filter(|(_, items, _)| *items > 0)
             .collect();
         let scans = shares.iter().map(|&(i, items, bytes)| {
-            let start_key = segments[i].start_key.clone();
-            scan_segment(
-                clients,
-                table,
-                i as u32,
+            let request = SegmentRequest {
+                segment: i as u32,
                 total_segments,
-                items,
-                bytes,
-                start_key,
-            )
+                item_budget: items,
+                byte_budget: bytes,
+                first_page: budget.first_page,
+                start_key: segments[i].start_key.clone(),
+            };
+            scan_segment(clients, table, request)
         });
         let results = futures::future::join_all(scans).await;
         for ((i, _, _), result) in shares.iter().zip(results) {
@@ -168,15 +208,25 @@ struct SegmentScan {
     error: Option<DynamoDbError>,
 }
 
-async fn scan_segment(
-    clients: &Clients,
-    table: &str,
+/// One round's share of a segment.
+struct SegmentRequest {
     segment: u32,
     total_segments: u32,
     item_budget: u64,
     byte_budget: u64,
-    mut start_key: Option<Item>,
-) -> SegmentScan {
+    first_page: u32,
+    start_key: Option<Item>,
+}
+
+async fn scan_segment(clients: &Clients, table: &str, request: SegmentRequest) -> SegmentScan {
+    let SegmentRequest {
+        segment,
+        total_segments,
+        item_budget,
+        byte_budget,
+        first_page,
+        mut start_key,
+    } = request;
     let mut scan = SegmentScan {
         items: Vec::new(),
         bytes: 0,
@@ -190,7 +240,7 @@ async fn scan_segment(
     while (scan.items.len() as u64) < item_budget && scan.bytes < byte_budget {
         let left = item_budget - scan.items.len() as u64;
         let limit = if scan.items.is_empty() {
-            left.min(u64::from(FIRST_PAGE))
+            left.min(u64::from(first_page.max(1)))
         } else {
             // Ask for about what the byte budget still allows, at the average size so far.
             let average = (scan.bytes / scan.items.len() as u64).max(1);
@@ -282,6 +332,28 @@ fn number_size(n: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_within_one_page_is_read_by_one_request() {
+        let budget = Budget::new(1000, 4 << 20, 4);
+        let small = budget.for_table(Some(100), Some(20_000));
+        assert_eq!((small.segments, small.first_page), (1, 101));
+        assert_eq!((small.items, small.bytes), (1000, 4 << 20));
+        assert_eq!(budget.for_table(Some(999), Some(9_000)).first_page, 1000);
+        // More than the item budget, the byte budget or a page, unknown, or zero (AWS's
+        // figures lag): the configured plan.
+        let small_bytes = Budget::new(1000, 10_000, 4);
+        assert_eq!(small_bytes.for_table(Some(100), Some(20_000)), small_bytes);
+        for (count, bytes) in [
+            (Some(1000), Some(9_000)),
+            (Some(100), Some(2 << 20)),
+            (None, Some(10)),
+            (Some(0), Some(0)),
+            (Some(10), None),
+        ] {
+            assert_eq!(budget.for_table(count, bytes), budget);
+        }
+    }
 
     #[test]
     fn item_sizes() {

@@ -3,7 +3,8 @@
 //! A run emits, in order: the database service; the database (`databaseName`, or
 //! `default`), unless `databaseFilterPattern` filters it out; the schema `default`, unless
 //! `schemaFilterPattern` does; the number of tables to process; one entity (or failure) per
-//! table, processed `concurrency` at a time; and finally the schema's full listing.
+//! table, processed `concurrency` at a time, each table on its own task (so decoding and
+//! inference use every core); and finally the schema's full listing.
 //!
 //! Failures are contained: a table that cannot be described is one `Failed` event and the
 //! others go on; optional metadata that cannot be read is a `Warning`. The listing is
@@ -18,7 +19,6 @@ use ferrometa_config::{DatabaseMetadataConfig, Recipe, filtered_out};
 use ferrometa_core::{BoxError, CheckResult, Emitter, Failure, SchemaListing, Source, SourceEvent};
 use ferrometa_model::fqn::{build, encode_name, quote_name};
 use ferrometa_model::{CreateDatabase, CreateDatabaseSchema, CreateDatabaseService, CreateEntity};
-use futures::StreamExt;
 
 use crate::client::{Clients, Limiters};
 use crate::describe::{self, OptionalCall, Report, Tags};
@@ -54,7 +54,11 @@ impl std::fmt::Debug for DynamoDbSource {
 }
 
 /// State shared by the tables of one run.
+/// What the tasks of one run's tables share.
 struct RunContext {
+    clients: Clients,
+    limits: Arc<Limiters>,
+    config: DatabaseMetadataConfig,
     schema_fqn: String,
     /// Tags read in bulk, when the tagging API answered.
     bulk_tags: Option<HashMap<String, Tags>>,
@@ -105,7 +109,7 @@ impl DynamoDbSource {
     }
 
     fn table_fqn(&self, table: &str) -> String {
-        format!("{}.{}", self.schema_fqn(), quote_name(&encode_name(table)))
+        table_fqn(&self.schema_fqn(), table)
     }
 
     /// Every table name of the region, and the error that cut the listing short, if any.
@@ -215,6 +219,7 @@ impl DynamoDbSource {
                 schema_fqn,
                 listed: BTreeSet::new(),
                 complete: false,
+                error: None,
             };
             send(SourceEvent::SchemaListed(listing)).await?;
             return Ok(());
@@ -222,14 +227,11 @@ impl DynamoDbSource {
 
         let (names, list_error) = self.list_tables().await;
         let complete = list_error.is_none();
-        if let Some(e) = list_error {
-            tracing::warn!("listing tables failed after {} names: {e}", names.len());
-            send(SourceEvent::Failed(Failure::new(
-                schema_fqn.clone(),
-                format!("listing tables failed: {e}"),
-            )))
-            .await?;
-        }
+        let list_error = list_error.map(|e| {
+            let error = format!("listing tables failed after {} names: {e}", names.len());
+            tracing::warn!("{error}");
+            error
+        });
         let listed: BTreeSet<String> = names.iter().map(|n| encode_name(n)).collect();
         let mut selected = Vec::new();
         for name in &names {
@@ -262,20 +264,29 @@ impl DynamoDbSource {
         } else {
             None
         };
-        let ctx = RunContext {
+        let ctx = Arc::new(RunContext {
+            clients: self.clients.clone(),
+            limits: self.limits.clone(),
+            config: self.config.clone(),
             schema_fqn: schema_fqn.clone(),
             bulk_tags,
             ttl: OptionalCall::new("DescribeTimeToLive", "time to live"),
             pitr: OptionalCall::new("DescribeContinuousBackups", "point-in-time recovery"),
             tags: OptionalCall::new("ListTagsOfResource", "tags"),
-        };
+        });
         let concurrency = cfg.concurrency.max(1) as usize;
-        let ctx = &ctx;
-        let mut tables = futures::stream::iter(selected)
-            .map(|name: String| async move { self.process_table(ctx, &name).await })
-            .buffer_unordered(concurrency);
-        while let Some(events) = tables.next().await {
-            for event in events {
+        let mut waiting = selected.into_iter();
+        // Dropping the set (a cancelled run) aborts the tables in flight.
+        let mut running = tokio::task::JoinSet::new();
+        loop {
+            while running.len() < concurrency {
+                let Some(name) = waiting.next() else { break };
+                running.spawn(ctx.clone().process_table(name));
+            }
+            let Some(joined) = running.join_next().await else {
+                break;
+            };
+            for event in joined.map_err(|e| DynamoDbError::Task(e.to_string()))? {
                 send(event).await?;
             }
         }
@@ -283,14 +294,23 @@ impl DynamoDbSource {
             schema_fqn,
             listed,
             complete,
+            error: list_error,
         }))
         .await?;
         Ok(())
     }
+}
 
+fn table_fqn(schema_fqn: &str, table: &str) -> String {
+    format!("{schema_fqn}.{}", quote_name(&encode_name(table)))
+}
+
+impl RunContext {
     /// Describes, samples and infers one table; the events to emit for it.
-    async fn process_table(&self, ctx: &RunContext, name: &str) -> Vec<SourceEvent> {
-        let fqn = self.table_fqn(name);
+    async fn process_table(self: Arc<Self>, name: String) -> Vec<SourceEvent> {
+        let ctx = &*self;
+        let name = name.as_str();
+        let fqn = table_fqn(&ctx.schema_fqn, name);
         let mut events = Vec::new();
         let desc = match describe::describe_table(&self.clients, &self.limits, name).await {
             Ok(desc) => desc,
@@ -311,11 +331,8 @@ impl DynamoDbSource {
         let arn = desc.table_arn().unwrap_or_default().to_string();
         let want_tags =
             cfg.include_tags && ctx.bulk_tags.is_none() && ctx.tags.enabled() && !arn.is_empty();
-        let budget = Budget {
-            items: cfg.sample_items,
-            bytes: cfg.sample_bytes,
-            segments: cfg.sample_segments,
-        };
+        let budget = Budget::new(cfg.sample_items, cfg.sample_bytes, cfg.sample_segments)
+            .for_table(desc.item_count, desc.table_size_bytes);
         let (ttl, pitr, tags, sample) = tokio::join!(
             async {
                 if ctx.ttl.enabled() {
@@ -350,6 +367,15 @@ impl DynamoDbSource {
             optional(tags, &ctx.tags, ctx, &fqn, &mut events)
         };
 
+        if let Some(e) = sample.error.as_ref().filter(|_| sample.items == 0) {
+            // Columns inferred from no item would replace the columns the catalog knows: the
+            // table fails instead, and keeps its last good version.
+            events.push(SourceEvent::Failed(Failure::new(
+                fqn,
+                format!("sampling read no item: {e}"),
+            )));
+            return events;
+        }
         let mut inferrer = Inferrer::new(Limits {
             max_depth: cfg.max_depth,
             max_width: cfg.max_width,
@@ -383,7 +409,7 @@ impl DynamoDbSource {
             inference: &inference,
             sample: SampleSummary {
                 items: sample.items as u64,
-                segments: cfg.sample_segments.max(1),
+                segments: sample.segments.len() as u32,
                 truncated: sample.truncated,
                 partial: sample.error.is_some(),
             },
@@ -447,5 +473,9 @@ impl Source for DynamoDbSource {
         self.run_inner(&out)
             .await
             .map_err(|e| Box::new(e) as BoxError)
+    }
+
+    fn retries(&self) -> u64 {
+        self.clients.retries.get()
     }
 }

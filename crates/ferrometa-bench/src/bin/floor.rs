@@ -7,9 +7,11 @@
 //!
 //! ListTables is paged (100 names a page) and every table is handed on as soon as its page
 //! arrives; at most `--concurrency` tables are in flight. Per table: one DescribeTable, then
-//! `--segments` parallel Scan segments, each asking for its share of the item budget (the
-//! first page at most 100 items, as ferrometa does) until the share is read or the segment
-//! ends. Prints one JSON line: tables, requests per operation, items read, seconds.
+//! the Scans ferrometa's sampling plan asks for (`Budget::for_table`: one request for a
+//! table that fits in one page, otherwise `--segments` parallel segments, each asking for its
+//! share of the item budget, the first page at most 100 items) until each share is read or
+//! its segment ends. Prints one JSON line: tables, requests per operation, items read,
+//! seconds.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +19,7 @@ use std::time::Instant;
 
 use aws_sdk_dynamodb::Client;
 use clap::Parser;
+use ferrometa_dynamodb::sample::Budget;
 
 #[derive(Parser)]
 #[command(about = "The minimal DynamoDB requests of a metadata run, answers discarded")]
@@ -43,8 +46,6 @@ struct Counters {
     items: AtomicU64,
     errors: AtomicU64,
 }
-
-const FIRST_PAGE: u32 = 100;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -98,19 +99,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 async fn one_table(client: &Client, counters: &Counters, table: &str, budget: u32, segments: u32) {
     counters.describe_table.fetch_add(1, Ordering::Relaxed);
-    if client
+    let Ok(Some(desc)) = client
         .describe_table()
         .table_name(table)
         .send()
         .await
-        .is_err()
-    {
+        .map(|out| out.table)
+    else {
         counters.errors.fetch_add(1, Ordering::Relaxed);
         return;
-    }
-    let scans = (0..segments).map(|segment| {
-        let share = budget / segments + u32::from(segment < budget % segments);
-        scan_segment(client, counters, table, segment, segments, share)
+    };
+    // The byte budget plays no part here: the generated items are small.
+    let plan =
+        Budget::new(budget, u64::MAX, segments).for_table(desc.item_count, desc.table_size_bytes);
+    let scans = (0..plan.segments).map(|segment| {
+        let share = budget / plan.segments + u32::from(segment < budget % plan.segments);
+        scan_segment(client, counters, table, segment, &plan, share)
     });
     futures::future::join_all(scans).await;
 }
@@ -120,7 +124,7 @@ async fn scan_segment(
     counters: &Counters,
     table: &str,
     segment: u32,
-    segments: u32,
+    plan: &Budget,
     share: u32,
 ) {
     let mut read = 0u32;
@@ -128,16 +132,18 @@ async fn scan_segment(
     while read < share {
         let left = share - read;
         let limit = if read == 0 {
-            left.min(FIRST_PAGE)
+            left.min(plan.first_page)
         } else {
             left
         };
         counters.scan.fetch_add(1, Ordering::Relaxed);
-        let page = client
-            .scan()
-            .table_name(table)
-            .segment(segment as i32)
-            .total_segments(segments as i32)
+        let mut request = client.scan().table_name(table);
+        if plan.segments > 1 {
+            request = request
+                .segment(segment as i32)
+                .total_segments(plan.segments as i32);
+        }
+        let page = request
             .limit(limit as i32)
             .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .set_exclusive_start_key(start_key.take())

@@ -45,16 +45,7 @@ async fn budgets_bound_the_sample_and_segments_spread_it() {
     big_table(&emu, "big_table", 5000).await;
     let clients = clients(&emu.endpoint()).await;
 
-    let sample = sample_table(
-        &clients,
-        "big_table",
-        Budget {
-            items: 1000,
-            bytes: 4 << 20,
-            segments: 4,
-        },
-    )
-    .await;
+    let sample = sample_table(&clients, "big_table", Budget::new(1000, 4 << 20, 4)).await;
     assert!(sample.error.is_none(), "{:?}", sample.error);
     assert_eq!(
         sample.items, 1000,
@@ -74,16 +65,7 @@ async fn budgets_bound_the_sample_and_segments_spread_it() {
     // Byte budget: exceeded by at most one page per segment.
     let max_item = sample.items().map(item_size).max().unwrap();
     let bytes = 20_000;
-    let small = sample_table(
-        &clients,
-        "big_table",
-        Budget {
-            items: 1000,
-            bytes,
-            segments: 4,
-        },
-    )
-    .await;
+    let small = sample_table(&clients, "big_table", Budget::new(1000, bytes, 4)).await;
     assert!(small.items < 1000);
     assert!(
         small.bytes <= bytes + 4 * 100 * max_item,
@@ -93,16 +75,7 @@ async fn budgets_bound_the_sample_and_segments_spread_it() {
     assert!(small.truncated);
 
     // One segment: a plain paged Scan.
-    let single = sample_table(
-        &clients,
-        "big_table",
-        Budget {
-            items: 250,
-            bytes: 4 << 20,
-            segments: 1,
-        },
-    )
-    .await;
+    let single = sample_table(&clients, "big_table", Budget::new(250, 4 << 20, 1)).await;
     assert_eq!((single.items, single.segments.len()), (250, 1));
 
     // A table smaller than the budget is read whole, whatever the segments.
@@ -116,18 +89,24 @@ async fn budgets_bound_the_sample_and_segments_spread_it() {
     )
     .await
     .unwrap();
-    let whole = sample_table(
-        &clients,
-        "small_table",
-        Budget {
-            items: 1000,
-            bytes: 4 << 20,
-            segments: 8,
-        },
-    )
-    .await;
+    let whole = sample_table(&clients, "small_table", Budget::new(1000, 4 << 20, 8)).await;
     assert_eq!(whole.items, 37);
     assert!(!whole.truncated);
+
+    // Sized by DescribeTable, the same small table costs one Scan.
+    let desc = clients
+        .dynamodb
+        .describe_table()
+        .table_name("small_table")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap();
+    let sized = Budget::new(1000, 4 << 20, 8).for_table(desc.item_count, desc.table_size_bytes);
+    let one = sample_table(&clients, "small_table", sized).await;
+    assert_eq!((one.items, one.requests, one.segments.len()), (37, 1, 1));
+    assert!(!one.truncated);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,28 +115,10 @@ async fn unused_budget_moves_to_segments_with_items() {
     big_table(&emu, "skew_table", 600).await;
     let clients = clients(&emu.endpoint()).await;
     // 64 segments over 97 partition keys: many segments are small, the budget still fills.
-    let sample = sample_table(
-        &clients,
-        "skew_table",
-        Budget {
-            items: 500,
-            bytes: 4 << 20,
-            segments: 64,
-        },
-    )
-    .await;
+    let sample = sample_table(&clients, "skew_table", Budget::new(500, 4 << 20, 64)).await;
     assert_eq!(sample.items, 500);
     // Deterministic: the same items in the same order.
-    let again = sample_table(
-        &clients,
-        "skew_table",
-        Budget {
-            items: 500,
-            bytes: 4 << 20,
-            segments: 64,
-        },
-    )
-    .await;
+    let again = sample_table(&clients, "skew_table", Budget::new(500, 4 << 20, 64)).await;
     assert_eq!(sample.segments, again.segments);
 }
 
@@ -190,7 +151,8 @@ async fn source_records_the_sample_and_capacity() {
 #[tokio::test]
 async fn a_scan_failing_mid_table_is_a_warning_and_a_partial_sample() {
     let emu = Emulator::start().await.unwrap();
-    big_table(&emu, "big_table", 400).await;
+    // More items than the budget, so the configured segments are scanned.
+    big_table(&emu, "big_table", 1500).await;
     let proxy = FaultProxy::start(&emu.endpoint()).await.unwrap();
     // The first page of each segment goes through; later pages are denied.
     proxy.add_rule(

@@ -30,27 +30,33 @@ def summarise(records):
     for r in records:
         groups.setdefault(r["name"], []).append(r)
     out = {}
-    for name, rs in groups.items():
-        first = rs[0]
+    for name, all_runs in groups.items():
+        # Run 0 is the counted run before timed runs that went to the emulator directly.
+        rs = [r for r in all_runs if r["run"] > 0] or all_runs
+        counted = [r["dynamodb"] for r in all_runs if r.get("dynamodb")]
         status = [r["status"] for r in rs if r.get("status")]
         out[name] = {
             "runs": len(rs),
-            "failedRuns": sum(1 for r in rs if r["exit"] != 0),
+            "failedRuns": sum(1 for r in all_runs if r["exit"] != 0),
             "wall": median([r["wall"] for r in rs]),
             "wallAll": [r["wall"] for r in rs],
             "cpu": median([r["cpu"] for r in rs]),
             "rssMB": median([r["rssMB"] for r in rs]),
             "rssMaxMB": max(r["rssMB"] for r in rs),
-            "requests": first["dynamodb"]["requests"],
-            "totalRequests": median([r["dynamodb"]["totalRequests"] for r in rs]),
-            "errors": first["dynamodb"]["errors"],
-            "throttled": max(r["dynamodb"]["throttled"] for r in rs),
-            "scanItems": median([r["dynamodb"]["scanItems"] for r in rs]),
-            "readCapacity": median([r["dynamodb"]["readCapacity"] for r in rs]),
-            "tablesScanned": first["dynamodb"]["tablesScanned"],
-            "maxItemsPerTable": max(r["dynamodb"]["maxItemsPerTable"] for r in rs),
-            "maxScansPerTable": max(r["dynamodb"]["maxScansPerTable"] for r in rs),
+            "counted": bool(counted),
         }
+        if counted:
+            out[name].update({
+                "requests": counted[0]["requests"],
+                "totalRequests": median([c["totalRequests"] for c in counted]),
+                "errors": counted[0]["errors"],
+                "throttled": max(c["throttled"] for c in counted),
+                "scanItems": median([c["scanItems"] for c in counted]),
+                "readCapacity": median([c["readCapacity"] for c in counted]),
+                "tablesScanned": counted[0]["tablesScanned"],
+                "maxItemsPerTable": max(c["maxItemsPerTable"] for c in counted),
+                "maxScansPerTable": max(c["maxScansPerTable"] for c in counted),
+            })
         if status:
             out[name]["catalogWrites"] = median(
                 [s["sinkRecords"] + s["sinkUpdated"] + s["deleted"] for s in status]
@@ -174,14 +180,20 @@ def main():
         if name not in s:
             continue
         c = s[name]
-        req = c["requests"]
-        other = sum(v for k, v in req.items() if k not in ("ListTables", "DescribeTable", "Scan"))
-        print(
-            f"{name:<25}{fmt(c['wall']):>9}{fmt(c['cpu']):>9}{fmt(c['rssMB'], '.1f'):>8}"
-            f"{c['totalRequests']:>10.0f}{req.get('ListTables', 0):>6}{req.get('DescribeTable', 0):>7}"
-            f"{req.get('Scan', 0):>7}{other:>7}{c['scanItems']:>9.0f}{c['readCapacity']:>9.1f}"
-            f"{c['maxItemsPerTable']:>8}{fmt(c.get('catalogWrites'), '.0f'):>8}"
-        )
+        line = f"{name:<25}{fmt(c['wall']):>9}{fmt(c['cpu']):>9}{fmt(c['rssMB'], '.1f'):>8}"
+        if c["counted"]:
+            req = c["requests"]
+            other = sum(
+                v for k, v in req.items() if k not in ("ListTables", "DescribeTable", "Scan")
+            )
+            line += (
+                f"{c['totalRequests']:>10.0f}{req.get('ListTables', 0):>6}"
+                f"{req.get('DescribeTable', 0):>7}{req.get('Scan', 0):>7}{other:>7}"
+                f"{c['scanItems']:>9.0f}{c['readCapacity']:>9.1f}{c['maxItemsPerTable']:>8}"
+            )
+        else:
+            line += f"{'(not counted)':>62}"
+        print(line + f"{fmt(c.get('catalogWrites'), '.0f'):>8}")
         if c["failedRuns"]:
             print(f"{'':<25}!! {c['failedRuns']} failed run(s)")
     print()

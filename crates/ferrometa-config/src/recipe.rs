@@ -242,7 +242,8 @@ pub struct DatabaseMetadataConfig {
     /// ferrometa extension: mark tables deleted even above `markDeletedMaxShare`.
     pub mark_deleted_force: bool,
     /// ferrometa extension: client-side limit of DynamoDB control-plane calls per second;
-    /// absent leaves the AWS SDK defaults.
+    /// absent means 1000 on AWS endpoints (AWS throttles an account's control plane at 2500,
+    /// shared with every other tool) and no limit on other endpoints.
     #[serde(deserialize_with = "validate::positive_rate")]
     pub requests_per_second: Option<f64>,
     /// ferrometa extension: deepest nesting of maps and lists turned into child columns.

@@ -332,13 +332,18 @@ pub struct Limiters {
 
 /// AWS's quota for ListTagsOfResource, per second and account.
 pub const LIST_TAGS_PER_SECOND: f64 = 10.0;
+/// Control-plane calls per second on AWS when `requestsPerSecond` is absent: well under the
+/// account's 2500, which other tools share.
+pub const AWS_CONTROL_PER_SECOND: f64 = 1000.0;
 
 impl Limiters {
-    /// `requests_per_second` limits every control-plane call; ListTagsOfResource is held to
-    /// AWS's quota on AWS endpoints (an emulator has no such quota).
+    /// `requests_per_second` limits every control-plane call (by default, on AWS endpoints
+    /// only); ListTagsOfResource is held to AWS's quota on AWS endpoints (an emulator has no
+    /// such quotas).
     pub fn new(requests_per_second: Option<f64>, aws_endpoint: bool) -> Limiters {
+        let control = requests_per_second.or(aws_endpoint.then_some(AWS_CONTROL_PER_SECOND));
         Limiters {
-            control: requests_per_second.map(RateLimiter::per_second),
+            control: control.map(RateLimiter::per_second),
             list_tags: aws_endpoint.then(|| RateLimiter::per_second(LIST_TAGS_PER_SECOND)),
         }
     }
@@ -362,6 +367,14 @@ impl Limiters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aws_endpoints_get_a_control_plane_limit_by_default() {
+        assert!(Limiters::new(None, true).control.is_some());
+        assert!(Limiters::new(None, false).control.is_none());
+        assert!(Limiters::new(Some(5.0), false).control.is_some());
+        assert!(Limiters::new(None, false).list_tags.is_none());
+    }
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
     fn aws(extra: serde_json::Value) -> AwsConfig {

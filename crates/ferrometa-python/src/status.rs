@@ -101,6 +101,12 @@ impl StepStatus {
         self.step().unchanged
     }
 
+    /// Requests sent again after a transient failure (throttling, 5xx, a lost connection).
+    #[getter]
+    fn retries(&self) -> u64 {
+        self.step().retries
+    }
+
     #[getter]
     fn warnings(&self) -> Vec<Reason> {
         self.step().warnings.iter().map(Reason::from).collect()

@@ -75,6 +75,9 @@ class StepStatus:
     def unchanged(self) -> int:
         """Entities that existed and did not change (not written)."""
     @property
+    def retries(self) -> int:
+        """Requests sent again after a transient failure (throttling, 5xx, a lost connection)."""
+    @property
     def warnings(self) -> List[Reason]: ...
     @property
     def filtered(self) -> List[Reason]: ...

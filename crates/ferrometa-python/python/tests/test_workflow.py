@@ -55,6 +55,9 @@ def test_rerun_writes_nothing(endpoint, catalog):
     again.execute()
     assert again.status.sink.records == [] and again.status.sink.updated_records == []
     assert again.status.sink.unchanged == 9
+    # Nothing failed on the way: no request was sent twice.
+    assert again.status.source.retries == 0 and again.status.sink.retries == 0
+    assert again.status.to_dict()["source"]["retries"] == 0
 
 
 def test_create_from_yaml_text_str_path_and_pathlib(endpoint, catalog, tmp_path, monkeypatch):

@@ -410,8 +410,6 @@ impl Inferrer {
     pub fn add_item(&mut self, item: &HashMap<String, AttributeValue>) {
         self.items += 1;
         let item_no = self.items;
-        let mut names: Vec<&String> = item.keys().collect();
-        names.sort();
         let width = self.limits.width();
         let Inferrer {
             root,
@@ -419,17 +417,10 @@ impl Inferrer {
             limits,
             ..
         } = self;
-        for name in names {
-            if let Some(node) = field_node(root, name, width, "", warnings) {
-                add_value(
-                    node,
-                    &item[name],
-                    1,
-                    item_no,
-                    limits,
-                    &path_segment(name),
-                    warnings,
-                );
+        for (name, value) in sorted(item) {
+            if let Some(node) = field_node(root, name, width, None, warnings) {
+                let path = PathTo::Top(name);
+                add_value(node, value, 1, item_no, limits, &path, warnings);
             }
         }
     }
@@ -542,12 +533,39 @@ fn named_column(raw: &str) -> Column {
     col
 }
 
-/// The node for `name` under `fields`, created on first sight unless the width limit is hit.
+/// The attributes of an item or a map, in name order.
+fn sorted(map: &HashMap<String, AttributeValue>) -> Vec<(&String, &AttributeValue)> {
+    let mut entries: Vec<_> = map.iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    entries
+}
+
+/// Where a value sits (`address.geo.lat`, `lines[]`): built as the items are walked, and
+/// rendered only when a warning names it (rendering it for every value cost an allocation
+/// per attribute per item).
+enum PathTo<'a> {
+    Top(&'a str),
+    Field(&'a PathTo<'a>, &'a str),
+    Element(&'a PathTo<'a>),
+}
+
+impl std::fmt::Display for PathTo<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PathTo::Top(name) => f.write_str(&path_segment(name)),
+            PathTo::Field(parent, name) => write!(f, "{parent}.{}", path_segment(name)),
+            PathTo::Element(parent) => write!(f, "{parent}[]"),
+        }
+    }
+}
+
+/// The node for `name` under `fields` (the table's when `parent_path` is `None`), created
+/// on first sight unless the width limit is hit.
 fn field_node<'a>(
     fields: &'a mut Fields,
     name: &str,
     width: usize,
-    parent_path: &str,
+    parent_path: Option<&PathTo<'_>>,
     warnings: &mut BTreeSet<String>,
 ) -> Option<&'a mut Node> {
     if name.is_empty() {
@@ -570,11 +588,10 @@ fn field_node<'a>(
     fields.nodes.get_mut(name)
 }
 
-fn at_path(path: &str) -> String {
-    if path.is_empty() {
-        " at the top level".to_string()
-    } else {
-        format!(" under `{}`", shown(path))
+fn at_path(path: Option<&PathTo<'_>>) -> String {
+    match path {
+        None => " at the top level".to_string(),
+        Some(path) => format!(" under `{}`", shown(&path.to_string())),
     }
 }
 
@@ -584,7 +601,7 @@ fn add_value(
     depth: u32,
     item_no: u64,
     limits: &Limits,
-    path: &str,
+    path: &PathTo<'_>,
     warnings: &mut BTreeSet<String>,
 ) {
     if node.last_item != item_no {
@@ -613,14 +630,13 @@ fn add_value(
                 return;
             }
             let fields = node.map.get_or_insert_with(Fields::default);
-            let mut names: Vec<&String> = map.keys().collect();
-            names.sort();
-            for name in names {
-                let child_path = format!("{path}.{}", path_segment(name));
-                if let Some(child) = field_node(fields, name, limits.width(), path, warnings) {
+            for (name, value) in sorted(map) {
+                let width = limits.width();
+                if let Some(child) = field_node(fields, name, width, Some(path), warnings) {
+                    let child_path = PathTo::Field(path, name);
                     add_value(
                         child,
-                        &map[name],
+                        value,
                         depth + 1,
                         item_no,
                         limits,
@@ -638,7 +654,7 @@ fn add_value(
                 return;
             }
             let element = node.list.get_or_insert_with(Box::default);
-            let child_path = format!("{path}[]");
+            let child_path = PathTo::Element(path);
             for v in values {
                 add_value(
                     element,
@@ -662,7 +678,7 @@ fn at_depth_limit(
     empty: bool,
     depth: u32,
     limits: &Limits,
-    path: &str,
+    path: &PathTo<'_>,
     warnings: &mut BTreeSet<String>,
 ) -> bool {
     if depth < limits.depth() {
@@ -673,7 +689,7 @@ fn at_depth_limit(
         warnings.insert(format!(
             "nesting deeper than {} levels at `{}` is described as json",
             limits.depth(),
-            shown(path)
+            shown(&path.to_string())
         ));
     }
     true

@@ -27,7 +27,7 @@ pub enum WorkflowError {
     #[error("{step} reported warnings: {summary}")]
     Warnings { step: String, summary: String },
     /// Listing a schema's tables failed part-way: tables past that point were not read.
-    #[error("the tables of {schema} could not all be listed, so this run is incomplete")]
+    #[error("listing the tables of {schema} failed, so this run is incomplete")]
     IncompleteListing { schema: String },
     /// The source failed as a whole.
     #[error("source failed: {0}")]

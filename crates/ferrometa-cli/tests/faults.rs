@@ -437,7 +437,10 @@ async fn mark_deleted_never_deletes_what_exists_when_listing_or_describing_fails
         // Tables past the failed page were never looked at: the run fails whatever the
         // success threshold says.
         assert_eq!(run.code, 1, "{context}");
-        assert!(run.stderr.contains("so this run is incomplete"), "{context}");
+        assert!(
+            run.stderr.contains("so this run is incomplete"),
+            "{context}"
+        );
     }
 
     // DescribeTable failing for good on some tables: they are failures, not deletions, and

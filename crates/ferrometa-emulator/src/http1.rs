@@ -1,7 +1,49 @@
 //! HTTP/1.1 message framing for the test proxies: reads a message head and its body as
-//! raw bytes, so a proxy can inspect a request and forward it unchanged.
+//! raw bytes, so a proxy can inspect a request and forward it unchanged, and exchanges one
+//! request with the upstream server.
 
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+
+/// A keep-alive connection to the upstream server, opened on first use.
+pub type Upstream = (BufReader<OwnedReadHalf>, OwnedWriteHalf);
+
+/// Sends `request` and `body` over `upstream` (connecting to `addr` when there is no
+/// connection yet), passes interim 1xx answers on to `client`, and returns the final
+/// answer's head, its raw body, and whether that body ran to the end of the stream.
+pub async fn exchange(
+    upstream: &mut Option<Upstream>,
+    addr: &str,
+    request: &Head,
+    body: &[u8],
+    client: &mut OwnedWriteHalf,
+) -> std::io::Result<(Head, Vec<u8>, bool)> {
+    let (up_read, up_write) = match upstream.as_mut() {
+        Some(up) => up,
+        None => {
+            let stream = TcpStream::connect(addr).await?;
+            stream.set_nodelay(true)?;
+            let (r, w) = stream.into_split();
+            upstream.insert((BufReader::new(r), w))
+        }
+    };
+    up_write.write_all(&request.raw).await?;
+    up_write.write_all(body).await?;
+    up_write.flush().await?;
+    let response = loop {
+        let head = read_head(up_read)
+            .await?
+            .ok_or_else(|| invalid("upstream closed"))?;
+        if (100..200).contains(&head.status()) {
+            client.write_all(&head.raw).await?;
+            continue;
+        }
+        break head;
+    };
+    let (answer, ended) = read_body(up_read, &response, true).await?;
+    Ok((response, answer, ended))
+}
 
 /// A parsed message head, with its raw bytes for forwarding.
 pub struct Head {

@@ -44,12 +44,12 @@ use std::time::Duration;
 
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::EmulatorError;
-use crate::http1::{Head, invalid, read_body, read_head};
+use crate::http1::{Head, Upstream, exchange, invalid, read_body, read_head};
 
 /// The `__type` namespace of DynamoDB's own errors.
 const DYNAMODB_NS: &str = "com.amazonaws.dynamodb.v20120810";
@@ -667,8 +667,6 @@ fn answer_bytes(status: u16, content_type: &str, body: &str, retry_after: Option
     bytes
 }
 
-type Upstream = (BufReader<OwnedReadHalf>, OwnedWriteHalf);
-
 /// How one request ends.
 enum Outcome {
     /// Answered; the connection stays open unless `close`.
@@ -730,37 +728,18 @@ async fn serve_connection(
                 tokio::time::sleep(hold).await;
                 Outcome::Close
             }
-            Some(FaultResponse::Latency(hold)) => {
-                tokio::time::sleep(hold).await;
+            fault @ (Some(FaultResponse::Latency(_) | FaultResponse::Truncate) | None) => {
+                if let Some(FaultResponse::Latency(hold)) = fault {
+                    tokio::time::sleep(hold).await;
+                }
+                let truncate = matches!(fault, Some(FaultResponse::Truncate));
                 forward(
                     &mut upstream,
                     upstream_addr,
                     &request,
                     &body,
                     &mut client_write,
-                    false,
-                )
-                .await?
-            }
-            Some(FaultResponse::Truncate) => {
-                forward(
-                    &mut upstream,
-                    upstream_addr,
-                    &request,
-                    &body,
-                    &mut client_write,
-                    true,
-                )
-                .await?
-            }
-            None => {
-                forward(
-                    &mut upstream,
-                    upstream_addr,
-                    &request,
-                    &body,
-                    &mut client_write,
-                    false,
+                    truncate,
                 )
                 .await?
             }
@@ -792,30 +771,8 @@ async fn forward(
     client_write: &mut OwnedWriteHalf,
     truncate: bool,
 ) -> std::io::Result<Outcome> {
-    let (up_read, up_write) = match upstream.as_mut() {
-        Some(up) => up,
-        None => {
-            let stream = TcpStream::connect(upstream_addr).await?;
-            stream.set_nodelay(true)?;
-            let (r, w) = stream.into_split();
-            upstream.insert((BufReader::new(r), w))
-        }
-    };
-    up_write.write_all(&request.raw).await?;
-    up_write.write_all(body).await?;
-    up_write.flush().await?;
-    let response = loop {
-        let head = read_head(up_read)
-            .await?
-            .ok_or_else(|| invalid("upstream closed"))?;
-        // Interim 1xx responses are passed through.
-        if (100..200).contains(&head.status()) {
-            client_write.write_all(&head.raw).await?;
-            continue;
-        }
-        break head;
-    };
-    let (resp_body, ended) = read_body(up_read, &response, true).await?;
+    let (response, resp_body, ended) =
+        exchange(upstream, upstream_addr, request, body, client_write).await?;
     client_write.write_all(&response.raw).await?;
     if truncate {
         client_write

@@ -19,10 +19,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
-use ferrometa_emulator::http1::{invalid, read_body, read_head};
+use ferrometa_emulator::http1::{Upstream, exchange, read_body, read_head};
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::signal::unix::{SignalKind, signal};
 
 #[derive(Parser)]
@@ -196,8 +195,6 @@ fn respond_local(status: u16, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-type Upstream = (BufReader<OwnedReadHalf>, OwnedWriteHalf);
-
 async fn serve_connection(
     conn: TcpStream,
     upstream_addr: &str,
@@ -235,29 +232,14 @@ async fn serve_connection(
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        let (up_read, up_write) = match upstream.as_mut() {
-            Some(up) => up,
-            None => {
-                let stream = TcpStream::connect(upstream_addr).await?;
-                stream.set_nodelay(true)?;
-                let (r, w) = stream.into_split();
-                upstream.insert((BufReader::new(r), w))
-            }
-        };
-        up_write.write_all(&request.raw).await?;
-        up_write.write_all(&body).await?;
-        up_write.flush().await?;
-        let response = loop {
-            let head = read_head(up_read)
-                .await?
-                .ok_or_else(|| invalid("upstream closed"))?;
-            if (100..200).contains(&head.status()) {
-                client_write.write_all(&head.raw).await?;
-                continue;
-            }
-            break head;
-        };
-        let (resp_body, ended) = read_body(up_read, &response, true).await?;
+        let (response, resp_body, ended) = exchange(
+            &mut upstream,
+            upstream_addr,
+            &request,
+            &body,
+            &mut client_write,
+        )
+        .await?;
         record(counts, &op, &body, response.status(), &resp_body);
         client_write.write_all(&response.raw).await?;
         client_write.write_all(&resp_body).await?;

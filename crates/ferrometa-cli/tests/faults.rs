@@ -211,6 +211,19 @@ fn table(catalog: &Path, name: &str) -> Value {
 
 /// The exit code a run's status calls for under `successThreshold: threshold`: 1 when a step
 /// with failures has a lower success rate.
+/// Drops the last of `names` in DynamoDB: the one table a later run may mark deleted.
+async fn drop_last(emulator: &Emulator, names: &[String]) -> String {
+    let dropped = names.last().unwrap().clone();
+    emulator
+        .client()
+        .delete_table()
+        .table_name(&dropped)
+        .send()
+        .await
+        .unwrap();
+    dropped
+}
+
 fn expected_code(status: &Value, threshold: f64) -> i32 {
     let failed = ["source", "sink"].into_iter().any(|step| {
         let failures = count(status, &format!("/{step}/failures")) as f64;
@@ -382,14 +395,7 @@ async fn mark_deleted_never_deletes_what_exists_when_listing_or_describing_fails
     assert_all_live(&job.catalog, &names, "after the first run");
 
     // A table really dropped: no run below may take the others for dropped too.
-    let dropped = names.last().unwrap().clone();
-    emulator
-        .client()
-        .delete_table()
-        .table_name(&dropped)
-        .send()
-        .await
-        .unwrap();
+    let dropped = drop_last(&emulator, &names).await;
     let existing = &names[..TABLES - 1];
 
     for page in 1..=3 {
@@ -488,14 +494,7 @@ async fn mark_deleted_never_deletes_when_the_server_fails_mid_run() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_all_live(&served.catalog, &names, "after the first run");
 
-    let dropped = names.last().unwrap().clone();
-    emulator
-        .client()
-        .delete_table()
-        .table_name(&dropped)
-        .send()
-        .await
-        .unwrap();
+    let dropped = drop_last(&emulator, &names).await;
     let existing = &names[..TABLES - 1];
 
     // The server answering 503 for good from some point on, both sides noisy before that.

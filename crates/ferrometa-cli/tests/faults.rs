@@ -8,8 +8,10 @@
 //! - one table failing permanently: it alone is a reported failure and `successThreshold`
 //!   decides the exit code;
 //! - `markDeletedTables` with ListTables failing on each page, DescribeTable failing for some
-//!   tables, or the catalog failing mid-run: nothing that exists in DynamoDB is marked
-//!   deleted, while a table really dropped is, once a run can be trusted.
+//!   tables, or the catalog failing mid-run (`ferrometa serve` answering errors, or the
+//!   embedded catalog's write lock held by another connection past the busy timeout):
+//!   nothing that exists in DynamoDB is marked deleted, while a table really dropped is,
+//!   once a run can be trusted.
 //!
 //! The faults are drawn from seeded sequences, so a run is reproducible up to the order in
 //! which concurrent requests reach the proxy; no request is failed more often in a row than
@@ -209,8 +211,6 @@ fn table(catalog: &Path, name: &str) -> Value {
         .unwrap_or_else(|| panic!("no table {name}"))
 }
 
-/// The exit code a run's status calls for under `successThreshold: threshold`: 1 when a step
-/// with failures has a lower success rate.
 /// Drops the last of `names` in DynamoDB: the one table a later run may mark deleted.
 async fn drop_last(emulator: &Emulator, names: &[String]) -> String {
     let dropped = names.last().unwrap().clone();
@@ -224,6 +224,8 @@ async fn drop_last(emulator: &Emulator, names: &[String]) -> String {
     dropped
 }
 
+/// The exit code a run's status calls for under `successThreshold: threshold`: 1 when a step
+/// with failures has a lower success rate.
 fn expected_code(status: &Value, threshold: f64) -> i32 {
     let failed = ["source", "sink"].into_iter().any(|step| {
         let failures = count(status, &format!("/{step}/failures")) as f64;
@@ -569,4 +571,67 @@ async fn mark_deleted_never_deletes_when_the_server_fails_mid_run() {
         figures("dynamodb", &dynamodb_proxy),
         figures("server", &server_proxy)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mark_deleted_never_deletes_when_the_embedded_catalog_fails_mid_run() {
+    const TABLES: usize = 20;
+    let (emulator, names) = dynamodb(TABLES, "locked_").await;
+    let proxy = FaultProxy::start(&emulator.endpoint()).await.unwrap();
+    let job = Job::new();
+    let recipe = Recipe::new(&proxy.endpoint())
+        .catalog(&job.catalog)
+        .source_config("      markDeletedTables: true");
+    let (run, _) = job.ingest(&recipe).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dropped = drop_last(&emulator, &names).await;
+    let existing = &names[..TABLES - 1];
+
+    // One table's Scan is held back while another connection takes the catalog's write lock
+    // for longer than the engine's busy timeout (10 s): the writes that come then fail.
+    proxy.add_rule(
+        FaultRule::new("Scan")
+            .table(&names[3])
+            .respond(FaultResponse::Latency(Duration::from_secs(2))),
+    );
+    let catalog = job.catalog.clone();
+    let locker = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        let conn = rusqlite::Connection::open(&catalog).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        std::thread::sleep(Duration::from_secs(13));
+        conn.execute_batch("ROLLBACK").unwrap();
+    });
+    let (run, status) = job.ingest(&recipe).await;
+    locker.join().unwrap();
+    let context = format!("catalog locked mid-run: {status:#}\n{}", run.stderr);
+    assert!(count(&status, "/sink/failures") >= 1, "{context}");
+    assert_eq!(run.code, expected_code(&status, 90.0), "{context}");
+    assert_all_live(&job.catalog, existing, &context);
+    // The dropped table is marked deleted only if the run said so.
+    let deleted = !status["deleted"].as_array().unwrap().is_empty();
+    assert_eq!(
+        tables(&job.catalog).get(&dropped),
+        Some(&deleted),
+        "{context}"
+    );
+    assert_intact(&job.catalog, &context);
+
+    // With the catalog free again, a run converges: every table live, the dropped one deleted.
+    proxy.clear_rules();
+    let (run, status) = job.ingest(&recipe).await;
+    let context = format!("after the lock: {status:#}\n{}", run.stderr);
+    assert_eq!(run.code, 0, "{context}");
+    assert_eq!(count(&status, "/sink/failures"), 0, "{context}");
+    assert_all_live(&job.catalog, existing, &context);
+    assert_eq!(tables(&job.catalog).get(&dropped), Some(&true), "{context}");
+}
+
+/// The catalog opens and passes SQLite's integrity check.
+fn assert_intact(catalog: &Path, context: &str) {
+    let conn = rusqlite::Connection::open(catalog).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok", "{context}");
 }

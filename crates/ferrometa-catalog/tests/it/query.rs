@@ -164,3 +164,36 @@ fn stats_count_live_and_deleted_entities_per_type() {
         serde_json::json!({"entityType": "table", "live": 5, "deleted": 1})
     );
 }
+
+#[test]
+fn a_parent_filter_never_takes_a_sibling_whose_name_extends_the_parents() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut catalog = Catalog::open(dir.path().join("catalog.db")).unwrap();
+    let pk = || columns(&[("pk", DataType::String)]);
+    let mut batch = Vec::new();
+    for service in ["svc_a", "svc_ab"] {
+        batch.extend(hierarchy(service));
+        batch.push(table(&schema_fqn(service), &format!("in_{service}"), pk()));
+    }
+    assert!(
+        catalog
+            .upsert_batch(&batch)
+            .unwrap()
+            .iter()
+            .all(Result::is_ok)
+    );
+    let by_service = Filters {
+        service: Some("svc_a".into()),
+        ..Filters::default()
+    };
+    assert_eq!(names(&catalog, &by_service), ["in_svc_a"]);
+    let by_schema = Filters {
+        schema: Some(schema_fqn("svc_ab")),
+        ..Filters::default()
+    };
+    assert_eq!(names(&catalog, &by_schema), ["in_svc_ab"]);
+    let page = catalog
+        .list(EntityType::Table, &by_service, 10, None)
+        .unwrap();
+    assert_eq!(page.total, 1);
+}

@@ -84,8 +84,10 @@ for version in "${airflow_versions[@]}"; do
     pids+=($!)
 done
 
+# The whole workspace's examples and binaries, as `cargo test --workspace` builds them (same
+# features, so nothing is compiled twice); the wheel is the one build with its own features.
 timed "cargo build (serve example, CLI)" \
-    cargo build --locked --quiet -p ferrometa-emulator --example serve -p ferrometa-cli
+    cargo build --locked --quiet --workspace --examples --bins
 await "$test_venv" "$logs/venv-python.log"
 rm -rf target/python-wheels
 timed "maturin build ($profile)" \

@@ -8,8 +8,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 scripts/upstream-venv.sh
-cargo test --locked -p ferrometa-server --test it shape::write_upstream_fixtures
-cargo test --locked -p ferrometa-rest-sink --test it bodies
+# Whole-workspace selections, as in `cargo test --workspace`: the same features are enabled,
+# so nothing that step compiled is compiled again.
+cargo test --locked --workspace --test it -- --exact \
+    shape::write_upstream_fixtures bodies::request_bodies_are_captured_for_validation
 .venv-upstream/bin/python -m pytest -q -p no:cacheprovider \
     crates/ferrometa-server/tests/upstream crates/ferrometa-rest-sink/tests/upstream
-cargo run --locked -p ferrometa-server --example upstream_ingest -- .venv-upstream/bin/metadata
+cargo build --locked --quiet --workspace --examples
+target/debug/examples/upstream_ingest .venv-upstream/bin/metadata

@@ -76,9 +76,14 @@ pub struct DynamoDbConnection {
     pub r#type: Option<DynamoDbType>,
     /// AWS credentials, region and endpoint.
     pub aws_config: AwsConfig,
-    /// Name of the database in OpenMetadata; blank means `default`. The key `database`, used by
-    /// OpenMetadata's documentation examples, is accepted as well.
-    #[serde(default, alias = "database")]
+    /// Name of the database in OpenMetadata; absent or empty means `default`. Checked like
+    /// `serviceName`. The key `database`, used by OpenMetadata's documentation examples, is
+    /// accepted as well.
+    #[serde(
+        default,
+        alias = "database",
+        deserialize_with = "validate::optional_entity_name"
+    )]
     pub database_name: Option<String>,
     /// Extra connection options (key-value pairs). Accepted for compatibility; unused by DynamoDB.
     #[serde(default)]

@@ -41,18 +41,36 @@ pub(crate) fn source_type<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
 /// at most 256 characters, no `::` (its names' pattern) and no `"` (which FQNs cannot escape).
 pub(crate) fn entity_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     let value = String::deserialize(deserializer)?;
-    if value.trim().is_empty() {
-        return Err(D::Error::custom("must not be empty"));
-    }
-    if value.chars().count() > 256 {
-        return Err(D::Error::custom("must be at most 256 characters"));
-    }
-    if value.contains("::") || value.contains('"') {
-        return Err(D::Error::custom(
-            "must not contain `::` or `\"`: OpenMetadata cannot build fully qualified names from it",
-        ));
+    check_entity_name(&value).map_err(D::Error::custom)?;
+    Ok(value)
+}
+
+/// `databaseName`: absent or empty means `default`; any other value is checked like
+/// [`entity_name`].
+pub(crate) fn optional_entity_name<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    let value = Option::<String>::deserialize(deserializer)?;
+    match value.as_deref() {
+        Some(name) if !name.is_empty() => check_entity_name(name).map_err(D::Error::custom)?,
+        _ => {}
     }
     Ok(value)
+}
+
+fn check_entity_name(value: &str) -> Result<(), &'static str> {
+    if value.trim().is_empty() {
+        return Err("must not be blank");
+    }
+    if value.chars().count() > 256 {
+        return Err("must be at most 256 characters");
+    }
+    if value.contains("::") || value.contains('"') {
+        return Err(
+            "must not contain `::` or `\"`: OpenMetadata cannot build fully qualified names from it",
+        );
+    }
+    Ok(())
 }
 
 /// `awsRegion`: lowercase letters and digits in dash-separated groups (`us-east-1`, `local`).

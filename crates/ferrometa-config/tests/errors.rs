@@ -259,6 +259,41 @@ fn service_names_openmetadata_cannot_quote_are_rejected() {
 }
 
 #[test]
+fn database_names_are_checked_like_service_names() {
+    let with = |name: &str| {
+        edit(
+            BASE,
+            "        endPointURL: http://localhost:8000\n",
+            &format!("        endPointURL: http://localhost:8000\n      databaseName: {name}\n"),
+        )
+    };
+    for (name, message) in [
+        ("'my\"db'", "must not contain `::` or `\"`"),
+        ("a::b", "must not contain `::` or `\"`"),
+        ("'  '", "must not be blank"),
+        (&"d".repeat(257), "at most 256 characters"),
+    ] {
+        let error = load(&with(name)).unwrap_err();
+        assert_eq!(
+            error.field_path(),
+            Some("source.serviceConnection.config.databaseName"),
+            "{error}"
+        );
+        assert_eq!(
+            (error.line(), error.column()),
+            (Some(11), Some(21)),
+            "{error}"
+        );
+        assert!(error.message().contains(message), "{error}");
+    }
+    for (name, expected) in [("''", "default"), ("my.db", "my.db"), ("🦀", "🦀")] {
+        let recipe = load(&with(name)).unwrap();
+        let ferrometa_config::ServiceConnection { config } = &recipe.source.service_connection;
+        assert_eq!(config.database_name(), expected);
+    }
+}
+
+#[test]
 fn cross_section_error_has_a_position_when_sections_cannot_be_skipped() {
     // Found by fuzzing: `1e400` is a valid string value, but the section lookup read it as a
     // number, failed, and the error had no position.

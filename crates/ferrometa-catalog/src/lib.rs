@@ -25,7 +25,7 @@ use std::sync::Arc;
 pub use query::{Cursor, Filters, Include, Page, TypeStats};
 pub use request::{DeleteMode, EntityRequest, MergeFn, Scope, WriteContext, canonical_fqn};
 pub use sink::CatalogSink;
-pub use store::Catalog;
+pub use store::{Catalog, check};
 
 /// Everything that can go wrong in the catalog.
 #[derive(Debug, thiserror::Error)]

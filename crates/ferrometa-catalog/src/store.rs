@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ferrometa_core::{TableRef, WriteOutcome};
 use ferrometa_model::{CreateEntity, EntityType};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
 use crate::entity::{self, Header};
@@ -315,6 +315,43 @@ impl Catalog {
         tx.commit()?;
         Ok((outcome, entity))
     }
+}
+
+/// SQLite's integrity and foreign key checks over the catalog file at `path`, as a fresh
+/// process sees it (after a crash, say): what they found, nothing when the file is sound.
+/// Unlike [`Catalog::open`] it creates nothing and applies no migration.
+pub fn check(path: &Path) -> Result<Vec<String>> {
+    let open_error = |source| CatalogError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(open_error)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
+    let mut problems: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .filter(|row| !matches!(row.as_deref(), Ok("ok")))
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let violations = stmt.query_map([], |r| {
+        let (table, row, parent) = (
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+        );
+        let row = row.map_or_else(|| "a row".into(), |id| format!("row {id}"));
+        Ok(format!(
+            "{row} of {table} refers to a missing row of {parent}"
+        ))
+    })?;
+    for violation in violations {
+        problems.push(violation?);
+    }
+    Ok(problems)
 }
 
 /// Applies the migrations this file has not seen yet.

@@ -1,5 +1,6 @@
 //! `catalog`: reads the embedded catalog — lists with filters, one table's columns as a
-//! tree (types, presence, keys), its version history; `--json` on each.
+//! tree (types, presence, keys), its version history, counts, an integrity check; `--json`
+//! on each.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,6 +45,8 @@ enum CatalogCommand {
     },
     /// Count entities per type.
     Stats,
+    /// Check the file: SQLite's integrity and foreign key checks (exit 1 on a problem).
+    Check,
 }
 
 #[derive(Args)]
@@ -87,9 +90,9 @@ fn open(path: &Path) -> anyhow::Result<Catalog> {
 }
 
 pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
-    let catalog = open(&args.catalog)?;
     match args.command {
         CatalogCommand::List(list) => {
+            let catalog = open(&args.catalog)?;
             let filters = Filters {
                 service: list.service,
                 database: list.database,
@@ -112,7 +115,7 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
             }
         }
         CatalogCommand::Show { fqn } => {
-            let table = get_table(&catalog, &fqn)?;
+            let table = get_table(&open(&args.catalog)?, &fqn)?;
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&table)?);
             } else {
@@ -120,6 +123,7 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
             }
         }
         CatalogCommand::History { fqn } => {
+            let catalog = open(&args.catalog)?;
             let table = get_table(&catalog, &fqn)?;
             let id = table["id"].as_str().unwrap_or_default();
             let versions = catalog.versions(id)?;
@@ -132,7 +136,7 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
             }
         }
         CatalogCommand::Stats => {
-            let stats = catalog.stats()?;
+            let stats = open(&args.catalog)?.stats()?;
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&stats)?);
             } else {
@@ -146,8 +150,38 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        CatalogCommand::Check => return check(&args.catalog, args.json),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `catalog check`: the file as it is (no migration, nothing created); exit 1 on a problem.
+fn check(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    if !path.exists() {
+        bail!("no catalog at {}", path.display());
+    }
+    let problems = ferrometa_catalog::check(path)
+        .with_context(|| format!("could not check the catalog {}", path.display()))?;
+    if json {
+        let report = serde_json::json!({"ok": problems.is_empty(), "problems": problems});
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else if problems.is_empty() {
+        println!("{}: ok", path.display());
+    } else {
+        for problem in &problems {
+            println!("{problem}");
+        }
+    }
+    if problems.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "error: the catalog {} has {} problem(s): SQLite's integrity or foreign key check failed",
+            path.display(),
+            problems.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 fn get_table(catalog: &Catalog, fqn: &str) -> anyhow::Result<Value> {

@@ -402,5 +402,37 @@ async fn catalog_commands_show_what_was_ingested() {
         "{}",
         missing.stderr
     );
+
+    let sound = ferrometa(&["catalog", "--catalog", c, "check"]).await;
+    assert_eq!(sound.code, 0, "{}", sound.stderr);
+    assert_eq!(sound.stdout, format!("{c}: ok\n"));
+    // A table whose schema row is gone, written behind the catalog's back.
+    let conn = rusqlite::Connection::open(&catalog).unwrap();
+    conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+    conn.execute(
+        "UPDATE entity SET parent_id = 'gone' WHERE fqn = 'local_dynamodb.default.default.orders'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let broken = ferrometa(&["catalog", "--catalog", c, "check", "--json"]).await;
+    assert_eq!(broken.code, 1, "{}", broken.stderr);
+    let report: Value = serde_json::from_str(&broken.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["problems"].as_array().unwrap().len(), 1, "{report}");
+    assert!(
+        broken.stderr.contains("has 1 problem(s)"),
+        "{}",
+        broken.stderr
+    );
+    let absent = dir.path().join("absent.db");
+    let absent_run = ferrometa(&["catalog", "--catalog", absent.to_str().unwrap(), "check"]).await;
+    assert_eq!(absent_run.code, 1);
+    assert!(
+        absent_run.stderr.contains("no catalog at"),
+        "{}",
+        absent_run.stderr
+    );
+    assert!(!absent.exists(), "check creates nothing");
     emulator.stop().await;
 }

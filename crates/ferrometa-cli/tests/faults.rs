@@ -627,11 +627,8 @@ async fn mark_deleted_never_deletes_when_the_embedded_catalog_fails_mid_run() {
     assert_eq!(tables(&job.catalog).get(&dropped), Some(&true), "{context}");
 }
 
-/// The catalog opens and passes SQLite's integrity check.
+/// The catalog passes SQLite's integrity and foreign key checks.
 fn assert_intact(catalog: &Path, context: &str) {
-    let conn = rusqlite::Connection::open(catalog).unwrap();
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok", "{context}");
+    let problems = ferrometa_catalog::check(catalog).unwrap();
+    assert_eq!(problems, Vec::<String>::new(), "{context}");
 }

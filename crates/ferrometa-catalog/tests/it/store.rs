@@ -488,3 +488,46 @@ fn a_newer_schema_is_refused() {
         "{error}"
     );
 }
+
+#[test]
+fn check_finds_a_broken_index_and_a_dangling_parent() {
+    let missing = ferrometa_catalog::check(Path::new("/nonexistent/catalog.db")).unwrap_err();
+    assert!(matches!(missing, CatalogError::Open { .. }), "{missing:?}");
+    let (dir, catalog) = setup();
+    catalog.close().unwrap();
+    let path = dir.path().join("catalog.db");
+    assert_eq!(
+        ferrometa_catalog::check(&path).unwrap(),
+        Vec::<String>::new()
+    );
+    // Damage made behind the catalog's back: a table whose schema row is gone, and an index
+    // whose declared columns no longer match what it holds.
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+    conn.execute(
+        "UPDATE entity SET parent_id = 'gone' WHERE fqn = ?1",
+        [ORDERS],
+    )
+    .unwrap();
+    conn.execute_batch(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = 'CREATE INDEX entity_listing ON entity(entity_type, fqn, id)'
+         WHERE name = 'entity_listing';",
+    )
+    .unwrap();
+    drop(conn);
+
+    let problems = ferrometa_catalog::check(&path).unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("missing from index entity_listing")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.ends_with("of entity refers to a missing row of entity")),
+        "{problems:?}"
+    );
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use ferrometa_catalog::Catalog;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use serde_json::Value;
 
 /// Kills to run: `var` from the environment (the long mode), else `default`.
@@ -32,27 +32,10 @@ pub fn assert_intact(catalog: &Path, context: &str) -> i64 {
         // Killed before the catalog was created: nothing to check.
         return 0;
     }
-    let conn = Connection::open_with_flags(
-        catalog,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .unwrap_or_else(|e| panic!("{context}: cannot open the catalog: {e}"));
-    conn.busy_timeout(Duration::from_secs(10)).unwrap();
-    let rows: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")
-        .unwrap()
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(rows, ["ok"], "{context}: integrity_check");
-    let violations = conn
-        .prepare("PRAGMA foreign_key_check")
-        .unwrap()
-        .query_map([], |_| Ok(()))
-        .unwrap()
-        .count();
-    assert_eq!(violations, 0, "{context}: foreign_key_check");
+    let problems = ferrometa_catalog::check(catalog)
+        .unwrap_or_else(|e| panic!("{context}: cannot check the catalog: {e}"));
+    assert_eq!(problems, Vec::<String>::new(), "{context}");
+    let conn = Connection::open(catalog).unwrap();
     let tables: i64 = conn
         .query_row(
             "SELECT COUNT(*) FROM entity WHERE entity_type = 'table'",

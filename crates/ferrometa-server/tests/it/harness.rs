@@ -214,22 +214,8 @@ impl Server {
 
     /// SQLite's integrity and foreign key checks pass on the catalog.
     pub fn assert_intact(&self) {
-        let conn = rusqlite::Connection::open(&self.catalog).unwrap();
-        let integrity: Vec<String> = conn
-            .prepare("PRAGMA integrity_check")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(integrity, ["ok"]);
-        let violations = conn
-            .prepare("PRAGMA foreign_key_check")
-            .unwrap()
-            .query_map([], |_| Ok(()))
-            .unwrap()
-            .count();
-        assert_eq!(violations, 0, "foreign key violations");
+        let problems = ferrometa_catalog::check(&self.catalog).unwrap();
+        assert_eq!(problems, Vec::<String>::new());
     }
 
     /// PUTs a table and checks it was created.

@@ -12,16 +12,30 @@ pub enum RestSinkError {
          (use `no-auth` for a server without authentication)"
     )]
     MissingToken { provider: String },
-    #[error("cannot read the {what} `{path}`: {reason}")]
+    /// `path` is `None` where the value may be a secret given in place of a path.
+    #[error(
+        "cannot read the {what}{}: {reason}",
+        .path.as_ref().map(|p| format!(" `{p}`")).unwrap_or_default()
+    )]
     ReadFile {
         what: &'static str,
-        path: String,
+        path: Option<String>,
         reason: String,
     },
     #[error("invalid {what}: {reason}")]
     Tls { what: &'static str, reason: String },
     #[error("the tls certificate of {host} is not trusted: {reason}")]
     UntrustedCertificate { host: String, reason: String },
+    #[error(
+        "the openmetadata server at {host} asks for a tls client certificate and none was given \
+         (set sslConfig.sslCertificate and sslConfig.sslKey)"
+    )]
+    ClientCertificateRequired { host: String },
+    #[error(
+        "the openmetadata server at {host} refused the tls client certificate: {reason} \
+         (set sslConfig.sslCertificate and sslConfig.sslKey to a certificate it accepts)"
+    )]
+    ClientCertificateRefused { host: String, reason: String },
     #[error("invalid header `{name}` in openMetadataServerConfig.extraHeaders: {reason}")]
     InvalidHeader { name: String, reason: String },
     #[error("cannot build the http client: {0}")]

@@ -20,7 +20,7 @@ use backon::{ExponentialBuilder, Retryable};
 use ferrometa_config::Secret;
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Client, Method, StatusCode, Url};
-use rustls::CertificateError;
+use rustls::{AlertDescription, CertificateError};
 use serde::Deserialize;
 
 use crate::error::RestSinkError;
@@ -172,17 +172,13 @@ impl Api {
         let reply = match result {
             Ok(reply) | Err(Attempt::Transient(reply, _)) => reply,
             Err(Attempt::Transport(e) | Attempt::Fatal(e)) => {
-                return Err(match refused_certificate(&e) {
-                    Some(reason) => RestSinkError::UntrustedCertificate {
-                        host: host(&url),
-                        reason,
-                    },
-                    None => RestSinkError::Transport {
+                return Err(
+                    refused_tls(&e, &url).unwrap_or_else(|| RestSinkError::Transport {
                         method: method_name,
                         target: target(&url),
                         reason: chain(&e),
-                    },
-                });
+                    }),
+                );
             }
         };
         tracing::debug!(
@@ -306,14 +302,21 @@ fn classify(e: reqwest::Error) -> Attempt {
     }
 }
 
-/// Why the server's certificate was refused, if that is what failed `e`. rustls's own text
-/// ("invalid peer certificate: UnknownIssuer") says neither what is wrong in words nor
-/// what to do.
-fn refused_certificate(e: &reqwest::Error) -> Option<String> {
+/// The TLS refusal that failed `e`, if that is what happened, told in words with what to do:
+/// the server's certificate refused here (rustls's own text, "invalid peer certificate:
+/// UnknownIssuer", says neither), or ours refused by the server (mutual TLS).
+fn refused_tls(e: &reqwest::Error, url: &Url) -> Option<RestSinkError> {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = next {
-        if let Some(rustls::Error::InvalidCertificate(problem)) = err.downcast_ref() {
-            return Some(certificate_problem(problem));
+        match err.downcast_ref() {
+            Some(rustls::Error::InvalidCertificate(problem)) => {
+                return Some(RestSinkError::UntrustedCertificate {
+                    host: host(url),
+                    reason: certificate_problem(problem),
+                });
+            }
+            Some(rustls::Error::AlertReceived(alert)) => return client_certificate(*alert, url),
+            _ => {}
         }
         next = match err.downcast_ref::<std::io::Error>() {
             // The handshake's error travels inside I/O errors, whose `source` skips it.
@@ -324,6 +327,31 @@ fn refused_certificate(e: &reqwest::Error) -> Option<String> {
         };
     }
     None
+}
+
+/// The server's TLS alert, if it is about our client certificate: it asked for one and got
+/// none, or refused the one given. A handshake failure may be about anything: left as it is.
+fn client_certificate(alert: AlertDescription, url: &Url) -> Option<RestSinkError> {
+    let reason = match alert {
+        AlertDescription::CertificateRequired => {
+            return Some(RestSinkError::ClientCertificateRequired { host: host(url) });
+        }
+        AlertDescription::UnknownCA => {
+            "it is not signed by a certificate authority the server trusts"
+        }
+        AlertDescription::UnsupportedCertificate => {
+            "it is not made for client authentication (extendedKeyUsage clientAuth)"
+        }
+        AlertDescription::CertificateExpired => "it has expired or is not valid yet",
+        AlertDescription::CertificateRevoked => "it has been revoked",
+        AlertDescription::AccessDenied => "it is valid, but not allowed in",
+        AlertDescription::BadCertificate | AlertDescription::CertificateUnknown => "it is invalid",
+        _ => return None,
+    };
+    Some(RestSinkError::ClientCertificateRefused {
+        host: host(url),
+        reason: reason.into(),
+    })
 }
 
 fn certificate_problem(problem: &CertificateError) -> String {
@@ -435,6 +463,29 @@ mod tests {
         assert_eq!(quote("a/b c:d"), "a%2Fb%20c%3Ad");
         assert_eq!(quote("ünï"), "%C3%BCn%C3%AF");
         assert_eq!(quote("a_b-c~d.e"), "a_b-c~d.e");
+    }
+
+    #[test]
+    fn only_alerts_about_the_client_certificate_are_told_as_such() {
+        let url = Url::parse("https://om.example.com/api/v1/system/version").unwrap();
+        assert_eq!(
+            client_certificate(AlertDescription::CertificateRequired, &url),
+            Some(RestSinkError::ClientCertificateRequired {
+                host: "om.example.com:443".into()
+            })
+        );
+        assert!(matches!(
+            client_certificate(AlertDescription::UnknownCA, &url),
+            Some(RestSinkError::ClientCertificateRefused { .. })
+        ));
+        // A handshake failure may be about anything; other alerts are not about certificates.
+        for alert in [
+            AlertDescription::HandshakeFailure,
+            AlertDescription::ProtocolVersion,
+            AlertDescription::InternalError,
+        ] {
+            assert_eq!(client_certificate(alert, &url), None, "{alert:?}");
+        }
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub(crate) fn build_api(
                 Some((Some(cert), Some(key))) => {
                     let mut pem_pair = pem("sslConfig.sslCertificate", cert)?;
                     pem_pair.push(b'\n');
-                    pem_pair.extend(pem("sslConfig.sslKey", key)?);
+                    pem_pair.extend(pem("sslConfig.sslKey", key).map_err(hide_path)?);
                     let identity = Identity::from_pem(&pem_pair)
                         .map_err(|e| tls("sslConfig client certificate", &e))?;
                     builder.identity(identity)
@@ -168,9 +168,22 @@ fn pem(what: &'static str, value: &str) -> Result<Vec<u8>, RestSinkError> {
 fn read(what: &'static str, path: &str) -> Result<String, RestSinkError> {
     std::fs::read_to_string(path).map_err(|e| RestSinkError::ReadFile {
         what,
-        path: path.to_string(),
+        path: Some(path.to_string()),
         reason: e.to_string(),
     })
+}
+
+/// The error without the value read: a private key pasted without its `-----BEGIN` line is
+/// taken for a path, and must not be repeated.
+fn hide_path(e: RestSinkError) -> RestSinkError {
+    match e {
+        RestSinkError::ReadFile { what, reason, .. } => RestSinkError::ReadFile {
+            what,
+            path: None,
+            reason,
+        },
+        other => other,
+    }
 }
 
 fn tls(what: &'static str, e: &reqwest::Error) -> RestSinkError {
@@ -298,6 +311,26 @@ mod tests {
             err,
             "invalid sslConfig: a client certificate needs both sslCertificate and sslKey"
         );
+    }
+
+    #[test]
+    fn an_unreadable_key_is_named_but_never_shown() {
+        let body = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg";
+        let s = server(serde_json::json!({
+            "hostPort": "https://h/api",
+            "authProvider": "no-auth",
+            "verifySSL": "validate",
+            "sslConfig": {"sslCertificate": "-----BEGIN CERTIFICATE-----\n", "sslKey": body}
+        }));
+        let err = build_api(&s, &MetadataRestSinkConfig::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.starts_with("cannot read the sslConfig.sslKey: "),
+            "{err}"
+        );
+        assert!(!err.contains(body), "{err}");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! to a real `ferrometa serve`. `verifySSL: validate` accepts the server only with its CA given in
 //! `sslConfig.caCertificate`; an untrusted, misnamed or expired certificate fails the
 //! connection at once with an error naming the host and the reason, and nothing is written;
-//! `ignore` accepts any certificate, with a warning.
+//! `ignore` accepts any certificate, with a warning. A server that requires a client certificate
+//! (mutual TLS) gets the one of `sslConfig.sslCertificate` and `sslConfig.sslKey`; without
+//! one, or with one it refuses, the connection fails at once with an error saying so.
 
 use std::time::{Duration, Instant};
 
@@ -12,7 +14,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::harness::{Hierarchy, Server, write_all};
 use crate::secrets::Captured;
-use crate::tls_front::{fixture, tls_front};
+use crate::tls_front::{fixture, mutual_tls_front, tls_front};
 
 /// Longest a refused certificate may take to fail: it is never retried.
 const FAILS_WITHIN: Duration = Duration::from_secs(5);
@@ -41,22 +43,43 @@ fn trusting_the_ca() -> serde_json::Value {
     })
 }
 
-/// Connects with `tls` to a front presenting `cert`, expecting a refusal; returns the message
-/// after checking that it came at once and that nothing reached the server.
+/// [`trusting_the_ca`] with the client certificate `cert` and its key `key` (fixture files).
+fn with_client_certificate(cert: &str, key: &str) -> serde_json::Value {
+    let mut tls = trusting_the_ca();
+    tls["sslConfig"]["sslCertificate"] = json!(fixture(cert).display().to_string());
+    tls["sslConfig"]["sslKey"] = json!(fixture(key).display().to_string());
+    tls
+}
+
+/// Connects with `tls` to a front presenting `cert`, expecting the server's certificate to be
+/// refused; returns the message as [`refusal`] does.
 async fn refused(cert: &str, host: &str, tls: serde_json::Value) -> String {
     let server = Server::start().await;
     let port = tls_front(&server.addr, cert).await;
-    let started = Instant::now();
-    let err = server
-        .try_connect(tls_config(&server, host, port, tls), None)
-        .await
-        .err()
-        .expect("the connection is refused");
+    let (err, message) = refusal(&server, host, port, tls).await;
     // Its own variant: a refused certificate is told apart from a server that is down.
     assert!(
         matches!(err, RestSinkError::UntrustedCertificate { .. }),
         "{err:?}"
     );
+    message
+}
+
+/// Connects with `tls` to `server` through the front on `port`, expecting a refusal; checks
+/// that it came at once, that its message is clear and names `host:port`, and that nothing
+/// reached the server. Returns the error and its message with the port as `PORT`.
+async fn refusal(
+    server: &Server,
+    host: &str,
+    port: u16,
+    tls: serde_json::Value,
+) -> (RestSinkError, String) {
+    let started = Instant::now();
+    let err = server
+        .try_connect(tls_config(server, host, port, tls), None)
+        .await
+        .err()
+        .expect("the connection is refused");
     assert!(
         started.elapsed() < FAILS_WITHIN,
         "took {:?}",
@@ -75,7 +98,8 @@ async fn refused(cert: &str, host: &str, tls: serde_json::Value) -> String {
         json!([]),
         "nothing was written"
     );
-    message.replace(&port.to_string(), "PORT")
+    let message = message.replace(&port.to_string(), "PORT");
+    (err, message)
 }
 
 #[tokio::test]
@@ -163,4 +187,88 @@ async fn ignore_accepts_any_certificate_with_a_warning() {
         text.contains("WARN") && text.contains("certificate is not verified"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn a_server_requiring_a_client_certificate_accepts_the_configured_one() {
+    let server = Server::start().await;
+    let port = mutual_tls_front(&server.addr, "server.pem", "client-ca.pem").await;
+    let read = |name| std::fs::read_to_string(fixture(name)).unwrap();
+    let mut inline = trusting_the_ca();
+    inline["sslConfig"]["sslCertificate"] = json!(read("client.pem"));
+    inline["sslConfig"]["sslKey"] = json!(read("client.key"));
+    for (name, tls) in [
+        ("file", with_client_certificate("client.pem", "client.key")),
+        ("inline", inline),
+    ] {
+        let mut sink = server
+            .try_connect(tls_config(&server, "localhost", port, tls), None)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let h = Hierarchy::new(&format!("over_mutual_tls_{name}"), 3);
+        let results = write_all(&mut sink, &h.entities()).await;
+        assert!(results.iter().all(Result::is_ok), "{name}: {results:?}");
+        assert_eq!(server.table_fqns(&h.schema_fqn()).await.len(), 3, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_client_certificate_is_a_clear_error() {
+    // The same front as above: only the client certificate is missing.
+    let server = Server::start().await;
+    let port = mutual_tls_front(&server.addr, "server.pem", "client-ca.pem").await;
+    let (err, message) = refusal(&server, "127.0.0.1", port, trusting_the_ca()).await;
+    assert!(
+        matches!(err, RestSinkError::ClientCertificateRequired { .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        message,
+        "the openmetadata server at 127.0.0.1:PORT asks for a tls client certificate and none \
+         was given (set sslConfig.sslCertificate and sslConfig.sslKey)"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_client_certificate_is_a_clear_error() {
+    for (cert, key, client_ca, reason) in [
+        // Signed by the client CA, which this server does not trust.
+        (
+            "client.pem",
+            "client.key",
+            "ca.pem",
+            "it is not signed by a certificate authority the server trusts",
+        ),
+        // Not signed by the client CA either, but refused before that for being a server's
+        // certificate.
+        (
+            "server.pem",
+            "server.key",
+            "client-ca.pem",
+            "it is not made for client authentication (extendedKeyUsage clientAuth)",
+        ),
+    ] {
+        let server = Server::start().await;
+        let port = mutual_tls_front(&server.addr, "server.pem", client_ca).await;
+        let tls = with_client_certificate(cert, key);
+        let (err, message) = refusal(&server, "127.0.0.1", port, tls).await;
+        assert!(
+            matches!(err, RestSinkError::ClientCertificateRefused { .. }),
+            "{cert}: {err:?}"
+        );
+        assert_eq!(
+            message,
+            format!(
+                "the openmetadata server at 127.0.0.1:PORT refused the tls client certificate: \
+                 {reason} (set sslConfig.sslCertificate and sslConfig.sslKey to a certificate \
+                 it accepts)"
+            ),
+            "{cert}"
+        );
+        let key = std::fs::read_to_string(fixture(key)).unwrap();
+        let debug = format!("{err:?}");
+        for line in key.lines().filter(|l| !l.starts_with("-----")) {
+            assert!(!debug.contains(line), "the key shows in {debug}");
+        }
+    }
 }

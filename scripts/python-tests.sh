@@ -9,7 +9,7 @@
 #
 # Usage: scripts/python-tests.sh [--release] [--no-airflow]
 #   --release     build the wheel as shipped (release profile) instead of the dev profile,
-#                 which reuses what `cargo test --workspace` already compiled
+#                 which is quicker to build
 #   --no-airflow  skip the Airflow installs and DAG runs
 set -euo pipefail
 

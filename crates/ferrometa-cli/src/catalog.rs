@@ -80,13 +80,19 @@ fn parse_type(s: &str) -> Result<EntityType, String> {
 }
 
 fn open(path: &Path) -> anyhow::Result<Catalog> {
+    existing(path)?;
+    Catalog::open(path).with_context(|| format!("could not open the catalog {}", path.display()))
+}
+
+/// Fails unless there is a catalog at `path`: the commands here never create one.
+fn existing(path: &Path) -> anyhow::Result<()> {
     if !path.exists() {
         bail!(
             "no catalog at {}: run `ferrometa ingest` first, or pass --catalog FILE",
             path.display()
         );
     }
-    Catalog::open(path).with_context(|| format!("could not open the catalog {}", path.display()))
+    Ok(())
 }
 
 pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
@@ -157,9 +163,7 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
 
 /// `catalog check`: the file as it is (no migration, nothing created); exit 1 on a problem.
 fn check(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    if !path.exists() {
-        bail!("no catalog at {}", path.display());
-    }
+    existing(path)?;
     let problems = ferrometa_catalog::check(path)
         .with_context(|| format!("could not check the catalog {}", path.display()))?;
     if json {

@@ -103,7 +103,7 @@ pub(crate) fn build_api(
                 Some((Some(cert), Some(key))) => {
                     let mut pem_pair = pem("sslConfig.sslCertificate", cert)?;
                     pem_pair.push(b'\n');
-                    pem_pair.extend(pem("sslConfig.sslKey", key).map_err(hide_path)?);
+                    pem_pair.extend(pem(SSL_KEY, key)?);
                     let identity = Identity::from_pem(&pem_pair)
                         .map_err(|e| tls("sslConfig client certificate", &e))?;
                     builder.identity(identity)
@@ -165,25 +165,17 @@ fn pem(what: &'static str, value: &str) -> Result<Vec<u8>, RestSinkError> {
     Ok(read(what, value)?.into_bytes())
 }
 
+/// The private key's setting: its value is never repeated in an error.
+const SSL_KEY: &str = "sslConfig.sslKey";
+
+/// The file at `path`. An error names the path, except for the private key: one pasted
+/// without its `-----BEGIN` line is taken for a path and must not be repeated.
 fn read(what: &'static str, path: &str) -> Result<String, RestSinkError> {
     std::fs::read_to_string(path).map_err(|e| RestSinkError::ReadFile {
         what,
-        path: Some(path.to_string()),
+        path: (what != SSL_KEY).then(|| path.to_string()),
         reason: e.to_string(),
     })
-}
-
-/// The error without the value read: a private key pasted without its `-----BEGIN` line is
-/// taken for a path, and must not be repeated.
-fn hide_path(e: RestSinkError) -> RestSinkError {
-    match e {
-        RestSinkError::ReadFile { what, reason, .. } => RestSinkError::ReadFile {
-            what,
-            path: None,
-            reason,
-        },
-        other => other,
-    }
 }
 
 fn tls(what: &'static str, e: &reqwest::Error) -> RestSinkError {

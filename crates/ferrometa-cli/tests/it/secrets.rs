@@ -6,15 +6,13 @@
 //! the OpenMetadata server holds one, except the headers that must carry the JWT and extra
 //! headers, and the service connection when `storeServiceConnection: true` asks for it.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use common::{Demo, Recipe, Run, command, ferrometa, run};
+use crate::common::{Demo, Recipe, Run, command, ferrometa, run};
 use ferrometa_emulator::http1::{read_body, read_head};
 use ferrometa_emulator::{Emulator, FaultProxy, FaultResponse, FaultRule};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader as AsyncBufReader};

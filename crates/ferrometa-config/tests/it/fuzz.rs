@@ -10,7 +10,7 @@
 //! CI runs proptest's default 256 cases per property. The long mode is
 //! `PROPTEST_CASES=100000 cargo test --release -p ferrometa-config --test fuzz`.
 
-mod common;
+use crate::common;
 
 use ferrometa_config::{ConfigError, Format, Recipe, load_str_with_env};
 use proptest::prelude::*;

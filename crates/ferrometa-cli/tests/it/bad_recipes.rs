@@ -3,13 +3,11 @@
 //!
 //! `FERROMETA_SHOW=1` prints each case's exit code, time and message.
 
-mod common;
-
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::Recipe;
+use crate::common::{self, Recipe};
 
 /// Longest a rejection may take, however hostile the input.
 const LIMIT: Duration = Duration::from_secs(10);

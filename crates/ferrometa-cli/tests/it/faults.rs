@@ -17,13 +17,11 @@
 //! which concurrent requests reach the proxy; no request is failed more often in a row than
 //! its client retries.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{Recipe, Run, ferrometa};
+use crate::common::{Recipe, Run, ferrometa};
 use ferrometa_catalog::{Catalog, Filters, Include};
 use ferrometa_emulator::{Emulator, FaultProxy, FaultResponse, FaultRule};
 use ferrometa_model::EntityType;

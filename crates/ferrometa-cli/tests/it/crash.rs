@@ -4,15 +4,12 @@
 //!
 //! `FERROMETA_CRASH_ITERATIONS=N` runs N kills instead of the short default.
 
-mod common;
-mod crash_checks;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Recipe;
-use crash_checks::{assert_converged, assert_intact, delay};
+use crate::common::{self, Recipe};
+use crate::crash_checks::{self, assert_converged, assert_intact, delay};
 use ferrometa_emulator::Emulator;
 
 /// Kills in the default (CI) mode.

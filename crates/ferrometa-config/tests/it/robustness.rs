@@ -1,10 +1,8 @@
 //! Hostile input: errors, never panics or hangs (random input is in `fuzz.rs`).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::load;
+use crate::common::{self, load};
 use ferrometa_config::{Format, load_str_with_env};
 
 #[test]

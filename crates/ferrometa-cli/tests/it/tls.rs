@@ -3,13 +3,12 @@
 //! `error:` line naming the host and the reason, and no panic. The sink's own tests
 //! (`ferrometa-rest-sink/tests/it/tls.rs`) cover the other certificate problems.
 
-mod common;
-#[path = "../../ferrometa-rest-sink/tests/it/tls_front.rs"]
+#[path = "../../../ferrometa-rest-sink/tests/it/tls_front.rs"]
 mod tls_front;
 
 use std::time::Duration;
 
-use common::{Recipe, ferrometa};
+use crate::common::{Recipe, ferrometa};
 use tokio::net::TcpListener;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

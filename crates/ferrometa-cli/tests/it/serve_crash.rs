@@ -9,17 +9,14 @@
 //! its writes are.
 //! `FERROMETA_SERVE_CRASH_ITERATIONS=N` runs N kills instead of the short default.
 
-mod common;
-mod crash_checks;
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Recipe;
-use crash_checks::{assert_converged, assert_intact, delay};
+use crate::common::{self, Recipe};
+use crate::crash_checks::{self, assert_converged, assert_intact, delay};
 use ferrometa_emulator::Emulator;
 
 /// Kills in the default (CI) mode.

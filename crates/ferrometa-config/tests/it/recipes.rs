@@ -1,16 +1,14 @@
 //! Recipes that must load, and what they load to.
 
-mod common;
-
 use std::path::Path;
 
-use common::{BASE, edit, load};
+use crate::common::{self, BASE, edit, load};
 use ferrometa_config::{
     AuthProvider, Format, LogLevel, SinkConfig, VerifySsl, from_json_value, load_file,
     load_str_with_env,
 };
 
-const DOCS_RECIPE: &str = include_str!("fixtures/openmetadata-docs-dynamodb.yaml");
+const DOCS_RECIPE: &str = include_str!("../fixtures/openmetadata-docs-dynamodb.yaml");
 
 /// The DynamoDB recipe of OpenMetadata's connector documentation ("Run the DynamoDB
 /// Connector Externally"), with its two placeholders filled in the way a user must.
@@ -64,7 +62,7 @@ fn openmetadata_docs_recipe() {
 /// The example recipe of the ingestion specification (§3.8), variables from the environment.
 #[test]
 fn ingestion_spec_example_with_environment() {
-    let text = include_str!("fixtures/ingestion-spec-example.yaml");
+    let text = include_str!("../fixtures/ingestion-spec-example.yaml");
     let env = |name: &str| match name {
         "AWS_KEY" => Some("AKIAEXAMPLE".to_string()),
         "AWS_SECRET" => Some("s3cr3t/with$dollar".to_string()),

@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)] // each test crate uses its own subset
 
 use ferrometa_config::{ConfigError, Format, Recipe, load_str_with_env};
 

@@ -1,11 +1,9 @@
 //! End-to-end tests of the `ferrometa` binary: a recipe file in, a catalog file out, against
 //! a real DynamoDB-compatible endpoint over HTTP.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{Demo, Recipe, ferrometa};
+use crate::common::{Demo, Recipe, ferrometa};
 use ferrometa_catalog::{Catalog, Filters, Include};
 use ferrometa_emulator::{Emulator, FaultProxy, FaultResponse, FaultRule};
 use ferrometa_model::EntityType;

@@ -1,11 +1,9 @@
 //! One snapshot per class of error: the whole `Display` line a user sees. Each snapshot's
 //! description is the recipe (or the part of it) that produced it.
 
-mod common;
-
 use std::path::Path;
 
-use common::{BASE, edit, load, no_env};
+use crate::common::{BASE, edit, load, no_env};
 use ferrometa_config::{ConfigError, Format, load_file, load_str_with_env};
 
 fn check(name: &str, input: &str, error: ConfigError) {
@@ -192,7 +190,7 @@ fn bad_region() {
 /// the first one.
 #[test]
 fn docs_recipe_placeholders() {
-    let text = include_str!("fixtures/openmetadata-docs-dynamodb.yaml");
+    let text = include_str!("../fixtures/openmetadata-docs-dynamodb.yaml");
     check(
         "docs_recipe_placeholders",
         "fixtures/openmetadata-docs-dynamodb.yaml as published",

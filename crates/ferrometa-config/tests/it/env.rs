@@ -1,8 +1,6 @@
 //! Environment expansion through the loader.
 
-mod common;
-
-use common::{BASE, edit};
+use crate::common::{BASE, edit};
 use ferrometa_config::{Format, load_str_with_env};
 
 fn env(name: &str) -> Option<String> {

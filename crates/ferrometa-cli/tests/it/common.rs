@@ -1,9 +1,6 @@
 //! Set-up shared by the binary's end-to-end tests: running `ferrometa`, writing recipes, and
 //! an emulator seeded with the demo tables beside a temporary directory for the catalog.
 
-// Each test binary compiles this module and uses a part of it.
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -1,8 +1,6 @@
 //! Filter semantics of OpenMetadata's `filters.py` and its unit tests, through recipes.
 
-mod common;
-
-use common::{BASE, edit, load};
+use crate::common::{BASE, edit, load};
 use ferrometa_config::{FilterPattern, filtered_out};
 
 /// The table filter of a recipe whose `tableFilterPattern` is `pattern` (YAML flow mapping).

@@ -1,0 +1,3 @@
+//! Integration tests of the emulator over HTTP with the real SDK.
+
+mod emulator;

@@ -1,0 +1,3 @@
+//! Integration tests of the file sink on real files.
+
+mod file_sink;

@@ -41,7 +41,7 @@ metadata="$root/.venv-upstream/bin/metadata"
 if [[ $build == 1 ]]; then
     echo "building (release)…" >&2
     (cd "$root" && cargo build --release --locked -q -p ferrometa-cli -p ferrometa-bench \
-        && cargo build --release --locked -q -p ferrometa-emulator --example serve)
+        -p ferrometa-emulator --bin ferrometa --bin floor --bin bench-proxy --bin ferrometa-emulator)
 fi
 if [[ $skip_upstream == 0 && ! -x "$metadata" ]]; then
     echo "upstream client missing: run scripts/upstream-venv.sh (or pass --skip-upstream)" >&2
@@ -76,7 +76,7 @@ wait_ready() {
 # 1. The DynamoDB-compatible server, seeded once for every run of this invocation.
 echo "seeding $tables tables × $items items…" >&2
 seed_start=$(date +%s.%N)
-"$rel/examples/serve" --no-demo --generated "$tables" --items "$items" >"$work/emulator.out" 2>"$work/emulator.err" &
+"$rel/ferrometa-emulator" --no-demo --generated "$tables" --items "$items" >"$work/emulator.out" 2>"$work/emulator.err" &
 pids+=($!)
 wait_ready "$work/emulator.out" "${pids[-1]}" "the emulator"
 seed_seconds=$(python3 -c "print(round($(date +%s.%N) - $seed_start, 2))")

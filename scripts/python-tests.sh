@@ -84,10 +84,10 @@ for version in "${airflow_versions[@]}"; do
     pids+=($!)
 done
 
-# The whole workspace's examples and binaries, as `cargo test --workspace` builds them (same
-# features, so nothing is compiled twice); the wheel is the one build with its own features.
-timed "cargo build (serve example, CLI)" \
-    cargo build --locked --quiet --workspace --examples --bins
+# The whole workspace's binaries, as `cargo test --workspace` builds them (same features, so
+# nothing is compiled twice); the wheel is the one build with its own features.
+timed "cargo build (emulator, CLI)" \
+    cargo build --locked --quiet --workspace --bins
 await "$test_venv" "$logs/venv-python.log"
 rm -rf target/python-wheels
 timed "maturin build ($profile)" \
@@ -108,7 +108,7 @@ for version in "${airflow_versions[@]}"; do
 done
 
 set +e
-FERROMETA_SERVE="$root/target/debug/examples/serve" \
+FERROMETA_SERVE="$root/target/debug/ferrometa-emulator" \
 FERROMETA_CLI="$root/target/debug/ferrometa" \
 FERROMETA_AIRFLOW="${airflow_env[*]}" \
     timed "pytest (API$([[ ${#airflow_versions[@]} -gt 0 ]] && echo ", Airflow ${airflow_versions[*]}"))" \

@@ -14,5 +14,5 @@ cargo test --locked --workspace --test it -- --exact \
     shape::write_upstream_fixtures bodies::request_bodies_are_captured_for_validation
 .venv-upstream/bin/python -m pytest -q -p no:cacheprovider \
     crates/ferrometa-server/tests/upstream crates/ferrometa-rest-sink/tests/upstream
-cargo build --locked --quiet --workspace --examples
-target/debug/examples/upstream_ingest .venv-upstream/bin/metadata
+cargo build --locked --quiet --workspace --bins
+target/debug/upstream-ingest .venv-upstream/bin/metadata

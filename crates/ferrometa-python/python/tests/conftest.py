@@ -1,4 +1,4 @@
-"""Fixtures: DynamoDB-compatible servers (the emulator's `serve` example), recipes, catalogs."""
+"""Fixtures: DynamoDB-compatible servers (the `ferrometa-emulator` binary), recipes, catalogs."""
 
 import os
 import socket
@@ -10,7 +10,7 @@ from typing import Dict, Iterator, List
 import pytest
 
 ROOT = Path(__file__).resolve().parents[4]
-SERVE = Path(os.environ.get("FERROMETA_SERVE", ROOT / "target" / "debug" / "examples" / "serve"))
+SERVE = Path(os.environ.get("FERROMETA_SERVE", ROOT / "target" / "debug" / "ferrometa-emulator"))
 
 #: Distinctive credentials: no log line or error message may contain them.
 ACCESS_KEY_ID = "AKIAFERROMETATESTKEY7"
@@ -24,12 +24,12 @@ DEMO_TABLES = ["app_data", "audit_log_empty", "blobs", "customers", "events.v2",
 
 
 class Server:
-    """A running `serve` process and the endpoints it printed."""
+    """A running `ferrometa-emulator` process and the endpoints it printed."""
 
     def __init__(self, *args: str) -> None:
         if not SERVE.exists():
             pytest.fail(
-                f"{SERVE} is missing: build it with `cargo build -p ferrometa-emulator --example serve`"
+                f"{SERVE} is missing: build it with `cargo build --workspace --bins`"
                 " or point FERROMETA_SERVE at it"
             )
         self.process = subprocess.Popen([str(SERVE), *args], stdout=subprocess.PIPE, text=True)

@@ -2,11 +2,12 @@
 //! gained a column.
 //!
 //! ```sh
-//! cargo run --release -p ferrometa-catalog --example upsert_bench [-- TABLES COLUMNS BATCH]
+//! cargo run --release -p ferrometa-bench --bin catalog-upsert [-- TABLES COLUMNS BATCH]
 //! ```
 //! Defaults: 1000 tables of 20 columns, in batches of 64 (the workflow's batch size).
 
-#[path = "../tests/it/fixtures.rs"]
+// The catalog tests' request fixtures: the benchmark writes what those tests write.
+#[path = "../../../ferrometa-catalog/tests/it/fixtures.rs"]
 mod fixtures;
 
 use std::time::Instant;

@@ -2,7 +2,7 @@
 //! Python package's tests and the Airflow DAG runs of `scripts/python-tests.sh`).
 //!
 //! ```sh
-//! cargo run -p ferrometa-emulator --example serve -- [--no-demo] [--generated N] [--items M] [--fail-table NAME]...
+//! cargo run -p ferrometa-emulator -- [--no-demo] [--generated N] [--items M] [--fail-table NAME]...
 //! ```
 //!
 //! - the demo dataset is seeded unless `--no-demo`;
@@ -19,7 +19,8 @@ use std::io::Write as _;
 use ferrometa_emulator::{Emulator, FaultProxy, FaultResponse, FaultRule, seed};
 use tokio::signal::unix::{SignalKind, signal};
 
-const USAGE: &str = "usage: serve [--no-demo] [--generated N] [--items M] [--fail-table NAME]...";
+const USAGE: &str =
+    "usage: ferrometa-emulator [--no-demo] [--generated N] [--items M] [--fail-table NAME]...";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

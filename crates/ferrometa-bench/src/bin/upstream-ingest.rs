@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! scripts/upstream-venv.sh
-//! cargo run -p ferrometa-server --example upstream_ingest -- .venv-upstream/bin/metadata
+//! cargo run -p ferrometa-bench --bin upstream-ingest -- .venv-upstream/bin/metadata
 //! ```
 //!
 //! Then ferrometa's own workflow ingests the same tables through its `metadata-rest` sink into

@@ -1,7 +1,7 @@
 //! Runs the source over generated tables in the embedded emulator and reports timings.
 //!
 //! ```sh
-//! cargo run --release -p ferrometa-dynamodb --example scale -- [TABLES] [ITEMS_PER_TABLE] [CONCURRENCY]
+//! cargo run --release -p ferrometa-bench --bin source-scale -- [TABLES] [ITEMS_PER_TABLE] [CONCURRENCY]
 //! ```
 
 use std::time::Instant;

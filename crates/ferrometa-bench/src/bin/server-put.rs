@@ -1,7 +1,7 @@
 //! Throughput of the write and read paths over loopback, with a real HTTP client.
 //!
 //! ```sh
-//! cargo run --release -p ferrometa-server --example bench_put -- [TABLES] [CONCURRENCY]
+//! cargo run --release -p ferrometa-bench --bin server-put -- [TABLES] [CONCURRENCY]
 //! ```
 //!
 //! Starts a server on a temporary catalog, then times, for TABLES tables (default 2000) and

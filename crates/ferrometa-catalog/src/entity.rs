@@ -7,15 +7,11 @@
 //! fields, with the request's parent FQN string replaced by `EntityReference`s to every
 //! ancestor, the service's `serviceType`, and a `fullyQualifiedName` on every column.
 
-use ferrometa_model::fqn::quote_name;
-use ferrometa_model::{Column, EntityType};
+use ferrometa_model::EntityType;
 use serde_json::{Map, Value, json};
 
 use crate::request::EntityRequest;
 use crate::version::Version;
-
-/// `updatedBy` of the versions the engine writes.
-pub(crate) const UPDATED_BY: &str = "ferrometa";
 
 /// Fields the store maintains; everything else is content, compared between versions.
 const BOOKKEEPING: [&str; 6] = [
@@ -37,22 +33,14 @@ pub(crate) struct Header<'a> {
     pub change_description: Option<Value>,
 }
 
-/// The parent's entity type and the field naming it, in a request and in the stored entity.
-pub(crate) fn parent_link(entity_type: EntityType) -> Option<(EntityType, &'static str)> {
-    match entity_type {
-        EntityType::DatabaseService => None,
-        EntityType::Database => Some((EntityType::DatabaseService, "service")),
-        EntityType::DatabaseSchema => Some((EntityType::Database, "database")),
-        EntityType::Table => Some((EntityType::DatabaseSchema, "databaseSchema")),
-    }
-}
-
 /// The stored content of `request`, given its parent's stored JSON.
 pub(crate) fn content(request: &EntityRequest, parent: Option<&Value>) -> Map<String, Value> {
     let mut content = Map::new();
     content.insert("fullyQualifiedName".into(), request.fqn().into());
     let mut parent_field = None;
-    if let (Some((parent_type, field)), Some(parent)) = (parent_link(request.entity_type()), parent)
+    let entity_type = request.entity_type();
+    if let (Some(parent_type), Some(field), Some(parent)) =
+        (entity_type.parent(), entity_type.parent_field(), parent)
     {
         // Children inherit the service type and their parent's references to its ancestors.
         for key in ["serviceType", "service", "database"] {
@@ -113,22 +101,14 @@ fn reference(entity_type: EntityType, entity: &Value) -> Value {
     })
 }
 
-/// Sets each column's FQN to its parent's FQN plus its quoted name, recursively.
-pub(crate) fn assign_column_fqns(columns: &mut [Column], parent_fqn: &str) {
-    for column in columns {
-        let fqn = format!("{parent_fqn}.{}", quote_name(&column.name));
-        if let Some(children) = &mut column.children {
-            assign_column_fqns(children, &fqn);
-        }
-        column.fully_qualified_name = Some(fqn);
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use ferrometa_model::{CreateDatabaseService, CreateEntity, CreateTable, DataType, TableType};
+    use ferrometa_model::{
+        Column, CreateDatabaseService, CreateEntity, CreateTable, DataType, TableType,
+    };
 
     use super::*;
+    use crate::request::UPDATED_BY;
 
     #[test]
     fn service_is_stored_with_bookkeeping_first() {

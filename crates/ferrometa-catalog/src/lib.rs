@@ -1,13 +1,21 @@
-//! Embedded SQLite catalog of OpenMetadata-shaped entities, and its sink.
+//! Embedded SQLite catalog of OpenMetadata-shaped entities.
 //!
 //! [`Catalog`] stores services, databases, schemas and tables as the JSON entities an
 //! OpenMetadata server would return, with OpenMetadata's create-or-update semantics: version
 //! numbers, change descriptions, a full snapshot of every previous version, soft delete and
 //! restore. Writes whose content hash matches the stored one are skipped without touching
-//! the file. [`CatalogSink`] puts the store behind the workflow's `Sink` trait, and the read
-//! API ([`Catalog::list`], [`Catalog::get_by_fqn`], [`Catalog::versions`], …) serves the CLI
-//! and the REST server, which also writes through [`EntityRequest`]s (requests with fields
-//! the model lacks), POST, delete, restore and stale deletes.
+//! the file. The read API ([`Catalog::list`], [`Catalog::get_by_fqn`], [`Catalog::versions`],
+//! …) serves the CLI and the REST server, which also writes through [`EntityRequest`]s
+//! (requests with fields the model lacks), POST, delete, restore and stale deletes.
+//! [`SharedCatalog`] is the store for async code: calls run on tokio's blocking pool.
+//!
+//! With the `sink` feature, [`CatalogSink`] puts the store behind the workflow's `Sink`
+//! trait; without it the crate depends on the model alone, not on the engine.
+//!
+//! Modules, each using only those before it: `version` (version numbers and change
+//! descriptions), `request` (requests and write contexts), `entity` (the stored JSON
+//! shape), `store` (the SQLite file), `query` (lists and lookups), `shared` (the async
+//! wrapper), `sink`.
 //!
 //! The file is opened in WAL mode, so readers in other processes keep working while a run
 //! writes.
@@ -15,6 +23,8 @@
 mod entity;
 mod query;
 mod request;
+mod shared;
+#[cfg(feature = "sink")]
 mod sink;
 mod store;
 mod version;
@@ -22,15 +32,19 @@ mod version;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use ferrometa_model::EntityType;
+
 pub use query::{Cursor, Filters, Include, Page, TypeStats};
 pub use request::{DeleteMode, EntityRequest, MergeFn, Scope, WriteContext, canonical_fqn};
+pub use shared::SharedCatalog;
+#[cfg(feature = "sink")]
 pub use sink::CatalogSink;
 pub use store::{Catalog, check};
 
 /// Everything that can go wrong in the catalog.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("cannot open catalog {path}: {source}")]
+    #[error("cannot open catalog {path}")]
     Open {
         path: PathBuf,
         #[source]
@@ -42,43 +56,43 @@ pub enum CatalogError {
         found: usize,
         known: usize,
     },
-    #[error("catalog database error: {0}")]
+    #[error("catalog database error")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot write {entity_type} {fqn}: its parent {parent} is missing or deleted")]
     MissingParent {
-        entity_type: &'static str,
+        entity_type: EntityType,
         fqn: String,
         parent: String,
     },
     /// `fqn` holds the id when the lookup was by id.
     #[error("{entity_type} {fqn} is not in the catalog")]
     NotFound {
-        entity_type: &'static str,
+        entity_type: EntityType,
         fqn: String,
     },
     #[error("{entity_type} {fqn} already exists")]
     AlreadyExists {
-        entity_type: &'static str,
+        entity_type: EntityType,
         fqn: String,
     },
     #[error("{entity_type} {fqn} is not empty: delete it recursively")]
     NotEmpty {
-        entity_type: &'static str,
+        entity_type: EntityType,
         fqn: String,
     },
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    #[error("stored json of entity {id} is invalid: {source}")]
+    #[error("stored json of entity {id} is invalid")]
     CorruptEntity {
         id: String,
         #[source]
         source: serde_json::Error,
     },
     /// The batch's transaction failed as a whole, so none of its entities was written.
-    #[error("batch not written: {0}")]
-    Batch(Arc<CatalogError>),
-    #[error("catalog worker failed: {0}")]
-    Worker(String),
+    #[error("batch not written")]
+    Batch(#[source] Arc<CatalogError>),
+    #[error("catalog worker failed")]
+    Worker(#[source] tokio::task::JoinError),
     #[error("the catalog sink is closed")]
     Closed,
 }

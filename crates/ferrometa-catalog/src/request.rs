@@ -5,13 +5,15 @@
 //! accepts every field of OpenMetadata's `Create*` schemas and stores the ones it keeps. Either
 //! way the store sees a type, a name, the parent's FQN and the request's fields.
 
-use ferrometa_model::fqn::{quote_name, split};
-use ferrometa_model::{CreateEntity, EntityType, canonical_json};
+use ferrometa_model::fqn::{child, quote_name, split};
+use ferrometa_model::{Column, CreateEntity, EntityType, canonical_json};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::entity::{self, assign_column_fqns};
 use crate::{CatalogError, Result};
+
+/// `updatedBy` of the versions the engine writes.
+pub(crate) const UPDATED_BY: &str = "ferrometa";
 
 /// A create request ready to be written.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +43,7 @@ pub struct WriteContext<'a> {
 impl WriteContext<'_> {
     /// The engine's writes: `updatedBy` is `ferrometa` and requests are authoritative.
     pub const ENGINE: WriteContext<'static> = WriteContext {
-        updated_by: entity::UPDATED_BY,
+        updated_by: UPDATED_BY,
         merge: None,
     };
 }
@@ -81,15 +83,14 @@ impl EntityRequest {
             match fields.get(key) {
                 Some(Value::String(value)) => Ok(value.clone()),
                 _ => Err(CatalogError::InvalidRequest(format!(
-                    "{} request needs a string `{key}`",
-                    entity_type.as_str()
+                    "{entity_type} request needs a string `{key}`"
                 ))),
             }
         };
         let name = text(&fields, "name")?;
-        let parent_fqn = match entity::parent_link(entity_type) {
+        let parent_fqn = match entity_type.parent_field() {
             None => None,
-            Some((_, field)) => {
+            Some(field) => {
                 let parent = text(&fields, field)?;
                 Some(if entity_type == EntityType::Database {
                     quote_name(&parent)
@@ -100,7 +101,7 @@ impl EntityRequest {
         };
         let fqn = match &parent_fqn {
             None => quote_name(&name),
-            Some(parent) => format!("{parent}.{}", quote_name(&name)),
+            Some(parent) => child(parent, &name),
         };
         if entity_type == EntityType::Table
             && let Some(Value::Array(columns)) = fields.get_mut("columns")
@@ -174,13 +175,24 @@ pub fn canonical_fqn(fqn: &str) -> String {
         .join(".")
 }
 
+/// Sets each column's FQN to its parent's FQN plus its quoted name, recursively.
+fn assign_column_fqns(columns: &mut [Column], parent_fqn: &str) {
+    for column in columns {
+        let fqn = child(parent_fqn, &column.name);
+        if let Some(children) = &mut column.children {
+            assign_column_fqns(children, &fqn);
+        }
+        column.fully_qualified_name = Some(fqn);
+    }
+}
+
 /// [`assign_column_fqns`] over JSON columns: non-objects and nameless columns are left alone.
 fn assign_json_column_fqns(columns: &mut [Value], parent_fqn: &str) {
     for column in columns.iter_mut().filter_map(Value::as_object_mut) {
         let Some(name) = column.get("name").and_then(Value::as_str) else {
             continue;
         };
-        let fqn = format!("{parent_fqn}.{}", quote_name(name));
+        let fqn = child(parent_fqn, name);
         if let Some(Value::Array(children)) = column.get_mut("children") {
             assign_json_column_fqns(children, &fqn);
         }

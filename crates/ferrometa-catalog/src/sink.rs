@@ -1,24 +1,24 @@
-//! [`CatalogSink`]: the workflow's `Sink` over the embedded [`Catalog`].
+//! [`CatalogSink`]: the workflow's `Sink` over the embedded [`Catalog`], built with the
+//! `sink` feature. The store itself knows nothing of the workflow.
 //!
-//! Each batch is one SQLite transaction, run on tokio's blocking pool so that the runtime
+//! Each batch is one SQLite transaction, run through [`SharedCatalog`] so that the runtime
 //! keeps driving the source meanwhile. A crash mid-batch leaves the file as it was before
 //! the batch.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use ferrometa_config::CatalogSinkConfig;
 use ferrometa_core::{BoxError, Sink, TableRef, WriteOutcome};
 use ferrometa_model::{CreateEntity, EntityType};
 
-use crate::{Catalog, CatalogError, Result};
+use crate::{Catalog, CatalogError, Result, SharedCatalog};
 
 /// Writes entities into the embedded catalog.
 pub struct CatalogSink {
-    /// `None` once closed. The mutex only hands the connection to the blocking pool:
-    /// `&mut self` already serializes the calls.
-    catalog: Option<Arc<Mutex<Catalog>>>,
+    /// `None` once closed.
+    catalog: Option<SharedCatalog>,
     location: String,
 }
 
@@ -32,24 +32,21 @@ impl CatalogSink {
     pub fn new(catalog: Catalog) -> CatalogSink {
         let location = absolute(catalog.path());
         CatalogSink {
-            catalog: Some(Arc::new(Mutex::new(catalog))),
+            catalog: Some(SharedCatalog::new(catalog)),
             location,
         }
     }
 
-    /// Runs `work` on the catalog in tokio's blocking pool.
-    async fn run<T: Send + 'static>(
+    /// Runs `work` with the catalog's write connection.
+    async fn write<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Catalog) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let catalog = Arc::clone(self.catalog.as_ref().ok_or(CatalogError::Closed)?);
-        tokio::task::spawn_blocking(move || {
-            // A panic in an earlier call rolled its transaction back, so the catalog is usable.
-            let mut catalog = catalog.lock().unwrap_or_else(PoisonError::into_inner);
-            work(&mut catalog)
-        })
-        .await
-        .map_err(|e| CatalogError::Worker(e.to_string()))?
+        self.catalog
+            .as_ref()
+            .ok_or(CatalogError::Closed)?
+            .write(work)
+            .await
     }
 }
 
@@ -75,7 +72,10 @@ impl Sink for CatalogSink {
         entities: &[CreateEntity],
     ) -> Vec<Result<WriteOutcome, BoxError>> {
         let batch = entities.to_vec();
-        match self.run(move |catalog| catalog.upsert_batch(&batch)).await {
+        match self
+            .write(move |catalog| catalog.upsert_batch(&batch))
+            .await
+        {
             Ok(results) => results
                 .into_iter()
                 .map(|r| r.map_err(BoxError::from))
@@ -93,7 +93,7 @@ impl Sink for CatalogSink {
     async fn live_tables(&mut self, schema_fqn: &str) -> Result<Option<Vec<TableRef>>, BoxError> {
         let schema_fqn = schema_fqn.to_string();
         Ok(Some(
-            self.run(move |catalog| catalog.live_tables(&schema_fqn))
+            self.write(move |catalog| catalog.live_tables(&schema_fqn))
                 .await?,
         ))
     }
@@ -101,24 +101,14 @@ impl Sink for CatalogSink {
     async fn soft_delete_table(&mut self, fqn: &str) -> Result<(), BoxError> {
         let fqn = fqn.to_string();
         Ok(self
-            .run(move |catalog| catalog.soft_delete(EntityType::Table, &fqn))
+            .write(move |catalog| catalog.soft_delete(EntityType::Table, &fqn))
             .await?)
     }
 
     async fn close(&mut self) -> Result<(), BoxError> {
-        let Some(catalog) = self.catalog.take() else {
-            return Ok(());
-        };
-        tokio::task::spawn_blocking(move || match Arc::try_unwrap(catalog) {
-            Ok(catalog) => catalog
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner)
-                .close(),
-            // Unreachable while calls are awaited; dropping closes the file all the same.
-            Err(_) => Ok(()),
-        })
-        .await
-        .map_err(|e| CatalogError::Worker(e.to_string()))??;
-        Ok(())
+        match self.catalog.take() {
+            Some(catalog) => Ok(catalog.close().await?),
+            None => Ok(()),
+        }
     }
 }

@@ -16,13 +16,12 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ferrometa_core::{TableRef, WriteOutcome};
-use ferrometa_model::{CreateEntity, EntityType};
+use ferrometa_model::{CreateEntity, EntityType, TableRef, WriteOutcome};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
 use crate::entity::{self, Header};
-use crate::request::{DeleteMode, EntityRequest, Scope, WriteContext, canonical_fqn};
+use crate::request::{DeleteMode, EntityRequest, Scope, UPDATED_BY, WriteContext, canonical_fqn};
 use crate::version::{Change, Version};
 use crate::{CatalogError, Result};
 
@@ -158,7 +157,7 @@ impl Catalog {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         if find(&tx, request.entity_type(), request.fqn())?.is_some() {
             return Err(CatalogError::AlreadyExists {
-                entity_type: request.entity_type().as_str(),
+                entity_type: request.entity_type(),
                 fqn: request.fqn().to_string(),
             });
         }
@@ -177,11 +176,11 @@ impl Catalog {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row = find(&tx, entity_type, fqn)?.ok_or_else(|| CatalogError::NotFound {
-            entity_type: entity_type.as_str(),
+            entity_type,
             fqn: fqn.to_string(),
         })?;
         if !row.deleted {
-            let stamp = Stamp::now(entity::UPDATED_BY);
+            let stamp = Stamp::now(UPDATED_BY);
             set_children_deleted(&tx, &row.id, true, stamp)?;
             set_deleted(&tx, &row, true, stamp)?;
         }
@@ -206,7 +205,7 @@ impl Catalog {
         let row = find_by_id(&tx, entity_type, id)?
             .filter(|row| mode.hard || !row.deleted)
             .ok_or_else(|| CatalogError::NotFound {
-                entity_type: entity_type.as_str(),
+                entity_type,
                 fqn: id.to_string(),
             })?;
         let entity = delete_row(&tx, entity_type, &row, mode, Stamp::now(updated_by))?;
@@ -226,7 +225,7 @@ impl Catalog {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row = find_by_id(&tx, entity_type, id)?.ok_or_else(|| CatalogError::NotFound {
-            entity_type: entity_type.as_str(),
+            entity_type,
             fqn: id.to_string(),
         })?;
         if row.deleted {
@@ -565,7 +564,7 @@ fn delete_row(
         .query_row([&row.id], |r| r.get::<_, bool>(0))?;
     if has_children && !mode.recursive {
         return Err(CatalogError::NotEmpty {
-            entity_type: entity_type.as_str(),
+            entity_type,
             fqn: row.fqn.clone(),
         });
     }
@@ -667,9 +666,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 /// The id and JSON of the live parent a request names; an error when there is none.
 fn find_parent(conn: &Connection, request: &EntityRequest) -> Result<Option<(String, Value)>> {
     let entity_type = request.entity_type();
-    let (Some((parent_type, _)), Some(parent_fqn)) =
-        (entity::parent_link(entity_type), request.parent_fqn())
-    else {
+    let (Some(parent_type), Some(parent_fqn)) = (entity_type.parent(), request.parent_fqn()) else {
         return Ok(None);
     };
     let found: Option<(String, String)> = conn
@@ -681,7 +678,7 @@ fn find_parent(conn: &Connection, request: &EntityRequest) -> Result<Option<(Str
         })
         .optional()?;
     let (id, text) = found.ok_or_else(|| CatalogError::MissingParent {
-        entity_type: entity_type.as_str(),
+        entity_type,
         fqn: request.fqn().to_string(),
         parent: parent_fqn.to_string(),
     })?;

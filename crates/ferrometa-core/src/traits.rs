@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use ferrometa_model::CreateEntity;
+pub use ferrometa_model::write::{TableRef, WriteOutcome};
 use tokio::sync::mpsc;
 
 use crate::status::Failure;
@@ -99,22 +100,6 @@ pub trait Source: Send + Sync {
     fn retries(&self) -> u64 {
         0
     }
-}
-
-/// How a write changed the destination.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteOutcome {
-    Created,
-    Updated,
-    Unchanged,
-}
-
-/// A table as a sink knows it, for deletion planning.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableRef {
-    pub fqn: String,
-    /// Encoded table name.
-    pub name: String,
 }
 
 /// Writes entities somewhere.

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use ferrometa_config::{DatabaseMetadataConfig, Recipe, filtered_out};
 use ferrometa_core::{BoxError, CheckResult, Emitter, Failure, SchemaListing, Source, SourceEvent};
-use ferrometa_model::fqn::{build, encode_name, quote_name};
+use ferrometa_model::fqn::{build, child, encode_name};
 use ferrometa_model::{CreateDatabase, CreateDatabaseSchema, CreateDatabaseService, CreateEntity};
 
 use crate::client::{Clients, Limiters};
@@ -105,7 +105,7 @@ impl DynamoDbSource {
     }
 
     fn schema_fqn(&self) -> String {
-        format!("{}.{}", self.database_fqn(), quote_name(SCHEMA_NAME))
+        child(&self.database_fqn(), SCHEMA_NAME)
     }
 
     fn table_fqn(&self, table: &str) -> String {
@@ -300,7 +300,7 @@ impl DynamoDbSource {
 }
 
 fn table_fqn(schema_fqn: &str, table: &str) -> String {
-    format!("{schema_fqn}.{}", quote_name(&encode_name(table)))
+    child(schema_fqn, &encode_name(table))
 }
 
 impl RunContext {

@@ -235,6 +235,26 @@ impl EntityType {
         }
     }
 
+    /// The type of the entity this one belongs to: none for a service.
+    pub fn parent(self) -> Option<EntityType> {
+        match self {
+            EntityType::DatabaseService => None,
+            EntityType::Database => Some(EntityType::DatabaseService),
+            EntityType::DatabaseSchema => Some(EntityType::Database),
+            EntityType::Table => Some(EntityType::DatabaseSchema),
+        }
+    }
+
+    /// The field naming the parent, in a `Create*` request and in the stored entity.
+    pub fn parent_field(self) -> Option<&'static str> {
+        match self {
+            EntityType::DatabaseService => None,
+            EntityType::Database => Some("service"),
+            EntityType::DatabaseSchema => Some("database"),
+            EntityType::Table => Some("databaseSchema"),
+        }
+    }
+
     /// The REST collection path under `/api/v1`.
     pub fn collection(self) -> &'static str {
         match self {
@@ -243,6 +263,12 @@ impl EntityType {
             EntityType::DatabaseSchema => "databaseSchemas",
             EntityType::Table => "tables",
         }
+    }
+}
+
+impl std::fmt::Display for EntityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -267,12 +293,12 @@ impl CreateEntity {
 
     /// The FQN OpenMetadata's server assigns to this entity.
     pub fn fqn(&self) -> String {
-        use crate::fqn::{build, quote_name};
+        use crate::fqn::{build, child, quote_name};
         match self {
             CreateEntity::DatabaseService(e) => quote_name(&e.name),
             CreateEntity::Database(e) => build(&[&e.service, &e.name]),
-            CreateEntity::DatabaseSchema(e) => format!("{}.{}", e.database, quote_name(&e.name)),
-            CreateEntity::Table(e) => format!("{}.{}", e.database_schema, quote_name(&e.name)),
+            CreateEntity::DatabaseSchema(e) => child(&e.database, &e.name),
+            CreateEntity::Table(e) => child(&e.database_schema, &e.name),
         }
     }
 

@@ -41,6 +41,11 @@ pub fn quote_name(name: &str) -> String {
     }
 }
 
+/// The FQN of `name` under `parent`: the parent's FQN as it is, then the quoted name.
+pub fn child(parent: &str, name: &str) -> String {
+    format!("{parent}.{}", quote_name(name))
+}
+
 /// Joins parts with `.`, quoting each one.
 pub fn build(parts: &[&str]) -> String {
     parts
@@ -85,6 +90,11 @@ mod tests {
         assert_eq!(quote_name("\"x.y\""), "\"x.y\"");
         assert_eq!(quote_name("\"xy\""), "xy");
         assert_eq!(quote_name("xy"), "xy");
+        assert_eq!(
+            child("\"my.dyn\".default", "a.b"),
+            "\"my.dyn\".default.\"a.b\""
+        );
+        assert_eq!(child("svc", "\"t\""), "svc.t");
         assert_eq!(
             build(&["my.dyn", "default", "s", "a.b"]),
             "\"my.dyn\".default.s.\"a.b\""

@@ -1,5 +1,5 @@
-//! Authentication: the signing key kept beside the catalog, bot tokens, and the guard every
-//! request but `system/version` passes.
+//! Authentication: the signing key kept beside the catalog, bot tokens, and the guard that
+//! checks a request's token (the middleware applying it is in `http`).
 //!
 //! Tokens are HS256 JWTs with `sub` (the bot's name, which becomes `updatedBy`),
 //! `iss: ferrometa`, `iat`, `isBot: true` and an optional `exp`. HS256 keeps the key a single
@@ -15,18 +15,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::errors::ErrorKind as JwtErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use crate::error::ApiError;
 use crate::error::ServerError;
-use crate::http::{ApiError, AppState};
 
 /// The `iss` of every token, checked on every request.
 const ISSUER: &str = "ferrometa";
@@ -206,7 +203,7 @@ impl WatchedKey {
 
 fn new_key_text() -> Result<String, ServerError> {
     let mut secret = [0u8; KEY_BYTES];
-    getrandom::fill(&mut secret).map_err(|e| ServerError::Random(e.to_string()))?;
+    getrandom::fill(&mut secret).map_err(ServerError::Random)?;
     Ok(format!("{}\n", URL_SAFE_NO_PAD.encode(secret)))
 }
 
@@ -256,7 +253,7 @@ pub(crate) struct Caller {
 
 impl Guard {
     /// The caller a request's `Authorization` header proves, or the 401 to answer.
-    fn check(&self, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    pub fn check(&self, headers: &HeaderMap) -> Result<Caller, ApiError> {
         let key = match self {
             Guard::Open => {
                 return Ok(Caller {
@@ -299,28 +296,6 @@ impl Guard {
             name: claims.sub,
             bot: claims.is_bot,
         })
-    }
-}
-
-/// Middleware: lets a request through with its [`Caller`] as an extension, or answers 401.
-/// The caller is also put on the response, for the access log. `system/version` is open, as
-/// on OpenMetadata: clients check it before they authenticate.
-pub(crate) async fn guard(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    if request.uri().path() == crate::system::VERSION_PATH {
-        return next.run(request).await;
-    }
-    match state.0.guard.check(request.headers()) {
-        Ok(caller) => {
-            request.extensions_mut().insert(caller.clone());
-            let mut response = next.run(request).await;
-            response.extensions_mut().insert(caller);
-            response
-        }
-        Err(error) => error.into_response(),
     }
 }
 

@@ -23,14 +23,15 @@ use axum::{Extension, Json, Router};
 use ferrometa_catalog::{
     Catalog, DeleteMode, EntityRequest, Filters, Include, Scope, WriteContext, canonical_fqn,
 };
-use ferrometa_core::WriteOutcome;
-use ferrometa_model::EntityType;
-use ferrometa_model::fqn::quote_name;
+use ferrometa_model::{EntityType, WriteOutcome};
 use serde_json::{Value, json};
 
 use crate::auth::Caller;
-use crate::http::{ApiError, AppState, Params};
+use crate::error::ApiError;
+use crate::kind::{KINDS, Kind, depth};
+use crate::params::Params;
 use crate::present::{self, BulkResult, Fields};
+use crate::state::AppState;
 use crate::{merge, requests};
 
 /// OpenMetadata's header naming what a write did.
@@ -38,145 +39,6 @@ const CHANGE_HEADER: HeaderName = HeaderName::from_static("x-openmetadata-change
 /// The largest `limit` of a list.
 const MAX_LIMIT: usize = 1_000_000;
 const DEFAULT_LIMIT: usize = 10;
-
-/// What differs between the entity collections.
-pub(crate) struct Kind {
-    pub entity_type: EntityType,
-    /// Returned by reads only when `fields` names them (or is `*`).
-    pub optional_fields: &'static [&'static str],
-    /// Every name `fields` may hold: the properties of the entity's schema.
-    pub known_fields: &'static [&'static str],
-    /// The list filters the collection takes.
-    filters: &'static [Filter],
-    /// The optional field listing the children, and their type.
-    children: Option<(&'static str, EntityType)>,
-}
-
-/// A list filter: a query parameter naming a parent.
-#[derive(Clone, Copy)]
-enum Filter {
-    /// `service`: the service's name (or FQN).
-    Service,
-    /// `database`: the database's FQN.
-    Database,
-    /// `databaseSchema`: the schema's FQN.
-    Schema,
-}
-
-/// Properties every entity schema of the hierarchy shares.
-macro_rules! common_fields {
-    ($($extra:literal),* $(,)?) => {
-        &[
-            "id", "name", "fullyQualifiedName", "displayName", "description", "version",
-            "updatedAt", "updatedBy", "impersonatedBy", "href", "owners", "tags", "followers",
-            "changeDescription", "incrementalChangeDescription", "deleted", "domains",
-            "dataProducts", "dataContract", "entityStatus", $($extra),*
-        ]
-    };
-}
-
-#[rustfmt::skip]
-static SERVICES: Kind = Kind {
-    entity_type: EntityType::DatabaseService,
-    optional_fields: &[
-        "pipelines", "owners", "tags", "domains", "followers", "dataProducts", "ingestionRunner",
-        "testConnectionResult",
-    ],
-    known_fields: common_fields!(
-        "serviceType", "connection", "pipelines", "testConnectionResult", "style",
-        "ingestionRunner",
-    ),
-    filters: &[],
-    children: None,
-};
-
-#[rustfmt::skip]
-static DATABASES: Kind = Kind {
-    entity_type: EntityType::Database,
-    optional_fields: &[
-        "owners", "databaseSchemas", "usageSummary", "location", "tags", "extension", "domains",
-        "sourceHash", "followers", "dataProducts", "votes", "lifeCycle", "certification",
-        "databaseProfilerConfig",
-    ],
-    known_fields: common_fields!(
-        "service", "serviceType", "location", "usageSummary", "databaseSchemas", "default",
-        "retentionPeriod", "extension", "sourceUrl", "votes", "lifeCycle", "certification",
-        "sourceHash", "databaseProfilerConfig",
-    ),
-    filters: &[Filter::Service],
-    children: Some(("databaseSchemas", EntityType::DatabaseSchema)),
-};
-
-#[rustfmt::skip]
-static SCHEMAS: Kind = Kind {
-    entity_type: EntityType::DatabaseSchema,
-    optional_fields: &[
-        "owners", "tables", "usageSummary", "tags", "extension", "domains", "sourceHash",
-        "followers", "dataProducts", "votes", "lifeCycle", "certification",
-        "databaseSchemaProfilerConfig",
-    ],
-    known_fields: common_fields!(
-        "service", "serviceType", "database", "tables", "usageSummary", "retentionPeriod",
-        "extension", "sourceUrl", "votes", "lifeCycle", "certification", "sourceHash",
-        "databaseSchemaProfilerConfig",
-    ),
-    filters: &[Filter::Service, Filter::Database],
-    children: Some(("tables", EntityType::Table)),
-};
-
-#[rustfmt::skip]
-static TABLES: Kind = Kind {
-    entity_type: EntityType::Table,
-    optional_fields: &[
-        "tableConstraints", "tablePartition", "usageSummary", "owners", "customMetrics",
-        "sampleData", "tags", "followers", "joins", "schemaDefinition", "dataModel", "extension",
-        "testSuite", "domains", "dataProducts", "lifeCycle", "sourceHash", "votes",
-        "certification", "tableProfilerConfig",
-    ],
-    known_fields: common_fields!(
-        "tableType", "columns", "tableConstraints", "aliases", "tablePartition", "databaseSchema",
-        "database", "service", "serviceType", "location", "locationPath", "schemaDefinition",
-        "usageSummary", "joins", "sampleData", "tableProfilerConfig", "customMetrics", "profile",
-        "testSuite", "dataModel", "retentionPeriod", "compressionEnabled", "compressionCodec",
-        "compressionStrategy", "extension", "sourceUrl", "fileFormat", "votes", "lifeCycle",
-        "certification", "sourceHash", "processedLineage", "queries", "pipelineObservability",
-    ),
-    filters: &[Filter::Service, Filter::Database, Filter::Schema],
-    children: None,
-};
-
-/// The collections, parents first.
-const KINDS: [&Kind; 4] = [&SERVICES, &DATABASES, &SCHEMAS, &TABLES];
-
-impl Kind {
-    /// The list filters a request's parameters set.
-    fn filters(&self, params: &Params, include: Include) -> Filters {
-        let mut filters = Filters {
-            include,
-            ..Filters::default()
-        };
-        for filter in self.filters {
-            match filter {
-                Filter::Service => filters.service = params.get("service").map(quote_name),
-                Filter::Database => filters.database = params.get("database").map(canonical_fqn),
-                Filter::Schema => filters.schema = params.get("databaseSchema").map(canonical_fqn),
-            }
-        }
-        filters
-    }
-
-    /// The depth of the kind in the hierarchy, services first.
-    fn depth(&self) -> usize {
-        depth(self.entity_type)
-    }
-}
-
-fn depth(entity_type: EntityType) -> usize {
-    KINDS
-        .iter()
-        .position(|kind| kind.entity_type == entity_type)
-        .expect("every entity type has a kind")
-}
 
 /// The routes of every collection.
 pub(crate) fn routes() -> Router<AppState> {
@@ -238,8 +100,6 @@ async fn list(
     }
     let base = state.base_url(&headers);
     let body = state
-        .0
-        .store
         .read(move |catalog| {
             let page = match &before {
                 Some(before) => catalog.list_before(kind.entity_type, &filters, limit, before)?,
@@ -316,7 +176,7 @@ impl Lookup {
 
     fn not_found(&self, entity_type: EntityType) -> ApiError {
         match self {
-            Lookup::Id(key) | Lookup::Fqn(key) => ApiError::not_found(entity_type.as_str(), key),
+            Lookup::Id(key) | Lookup::Fqn(key) => ApiError::not_found(entity_type, key),
         }
     }
 }
@@ -332,8 +192,6 @@ async fn read_one(
     let include = params.include()?;
     let base = state.base_url(&headers);
     let entity = state
-        .0
-        .store
         .read(move |catalog| {
             let entity = lookup
                 .find(catalog, kind.entity_type, include)?
@@ -385,8 +243,6 @@ async fn create_or_update(
     let request = requests::create_request(kind.entity_type, requests::parse_json(&body)?)?;
     let rules = merge::put_rules(caller.bot, false);
     let (outcome, entity) = state
-        .0
-        .store
         .write(move |catalog| {
             let ctx = WriteContext {
                 updated_by: &caller.name,
@@ -412,8 +268,6 @@ async fn create(
 ) -> Reply {
     let request = requests::create_request(kind.entity_type, requests::parse_json(&body)?)?;
     let entity = state
-        .0
-        .store
         .write(move |catalog| {
             let ctx = WriteContext {
                 updated_by: &caller.name,
@@ -485,8 +339,6 @@ async fn delete_one(
         recursive: params.flag("recursive", false)?,
     };
     let entity = state
-        .0
-        .store
         .write(move |catalog| {
             // A soft delete only sees live entities; a hard one removes deleted ones too.
             let include = if mode.hard {
@@ -525,8 +377,6 @@ async fn restore(
 ) -> Reply {
     let request: requests::RestoreEntity = requests::parse_body(&body, "RestoreEntity request")?;
     let entity = state
-        .0
-        .store
         .write(move |catalog| {
             Ok(catalog.restore(kind.entity_type, &request.id.to_string(), &caller.name)?)
         })
@@ -547,8 +397,6 @@ async fn versions(
     Path(id): Path<String>,
 ) -> Reply {
     let history = state
-        .0
-        .store
         .read(move |catalog| {
             let lookup = Lookup::Id(id.clone());
             lookup
@@ -569,8 +417,6 @@ async fn version(
     let tenths = parse_version(&version)?;
     let base = state.base_url(&headers);
     let entity = state
-        .0
-        .store
         .read(move |catalog| {
             let lookup = Lookup::Id(id.clone());
             lookup
@@ -631,8 +477,6 @@ async fn bulk(
     }
     let rules = merge::put_rules(caller.bot, override_metadata);
     let result = state
-        .0
-        .store
         .write(move |catalog| {
             let ctx = WriteContext {
                 updated_by: &caller.name,
@@ -676,8 +520,6 @@ async fn delete_stale(
     };
     let dry_run = request.dry_run.unwrap_or(false);
     let result = state
-        .0
-        .store
         .write(move |catalog| {
             let scope = Scope {
                 entity_type: scope_type,
@@ -732,14 +574,10 @@ pub(crate) fn stale_scope(kind: &Kind, name: &str) -> Result<EntityType, ApiErro
     Ok(scope)
 }
 
-/// The kind of tables, for the stand-ins of collections this server does not store.
-pub(crate) fn tables() -> &'static Kind {
-    &TABLES
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::{DATABASES, TABLES};
 
     #[test]
     fn versions_parse_as_tenths() {

@@ -1,10 +1,14 @@
-//! [`ServerError`]: what can stop the server from starting or serving, or a token from being
-//! minted. Errors of single requests are HTTP answers instead (`http::ApiError`).
+//! The server's errors: [`ServerError`], what can stop the server from starting or serving,
+//! or a token from being minted; and [`ApiError`], the JSON answer to a failed request, with
+//! the status each catalog error maps to.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use ferrometa_catalog::CatalogError;
+use serde_json::json;
 
 /// Everything that can go wrong outside a request.
 #[derive(Debug, thiserror::Error)]
@@ -21,13 +25,13 @@ pub enum ServerError {
         "bot name `{0}` is invalid: use 1 to 128 characters without spaces or control characters"
     )]
     BotName(String),
-    #[error("cannot read the signing key {path}: {source}")]
+    #[error("cannot read the signing key {path}")]
     ReadKey {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot write the signing key {path}: {source}")]
+    #[error("cannot write the signing key {path}")]
     WriteKey {
         path: PathBuf,
         #[source]
@@ -35,9 +39,9 @@ pub enum ServerError {
     },
     #[error("signing key {0} is invalid: expected 32 or more base64url-encoded bytes")]
     InvalidKey(PathBuf),
-    #[error("no randomness for a signing key: {0}")]
-    Random(String),
-    #[error("cannot sign the token: {0}")]
+    #[error("no randomness for a signing key")]
+    Random(#[source] getrandom::Error),
+    #[error("cannot sign the token")]
     Sign(#[from] jsonwebtoken::errors::Error),
     #[error(transparent)]
     Catalog(#[from] CatalogError),
@@ -47,8 +51,109 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
-    #[error("server failed: {0}")]
+    #[error("server failed")]
     Serve(#[source] std::io::Error),
-    #[error("server worker failed: {0}")]
-    Worker(String),
+    #[error("server worker failed")]
+    Worker(#[source] tokio::task::JoinError),
+}
+
+/// An error answer: `{"code": <status>, "message": …}`.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::UNAUTHORIZED, message)
+    }
+
+    /// OpenMetadata's `entityNotFound` message.
+    pub fn not_found(entity_type: impl std::fmt::Display, key: &str) -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("{entity_type} instance for {key} not found"),
+        )
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::CONFLICT, message)
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"code": self.status.as_u16(), "message": self.message});
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<CatalogError> for ApiError {
+    fn from(error: CatalogError) -> Self {
+        match &error {
+            CatalogError::NotFound { entity_type, fqn } => ApiError::not_found(entity_type, fqn),
+            CatalogError::MissingParent {
+                parent,
+                entity_type,
+                ..
+            } => match entity_type.parent() {
+                Some(parent_type) => ApiError::not_found(parent_type, parent),
+                None => ApiError::internal(chain(&error)),
+            },
+            CatalogError::AlreadyExists { .. } => ApiError::conflict("Entity already exists"),
+            CatalogError::NotEmpty { entity_type, .. } => {
+                ApiError::bad_request(format!("{entity_type} is not empty"))
+            }
+            CatalogError::InvalidRequest(message) => ApiError::bad_request(message.clone()),
+            CatalogError::Sqlite(rusqlite_error) if is_busy(rusqlite_error) => {
+                ApiError::unavailable("the catalog is busy with another writer: retry")
+            }
+            _ => ApiError::internal(chain(&error)),
+        }
+    }
+}
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// An error and its causes, `error: cause: …`, for a 500's message.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

@@ -19,20 +19,25 @@
 //! key; a running server verifies with the new one from its next request on.
 //!
 //! This file holds the configuration and startup ([`bind`], [`serve`], [`shutdown_signal`]).
-//! Modules: `auth` (keys, tokens, the guard), `store` (catalog connections off the async
-//! runtime), `http` (router, JSON errors, parameters, access log), `entities` (the routes of
-//! the four entity kinds, one generic module), `requests` (validation of `Create*` bodies),
-//! `present` (response shapes), `merge` (what a PUT keeps), `system` (version, test
-//! connections, search, stored-procedure stand-ins).
+//! Modules, each using only those before it: `error` (server errors, JSON error answers),
+//! `auth` (keys, tokens, the guard), `params` (query parameters), `state` (what handlers
+//! share, the catalog among it), `kind` (what differs between the entity collections),
+//! `requests` (validation of `Create*` bodies), `present` (response shapes), `merge` (what a
+//! PUT keeps), `entities` (the routes of the four entity kinds, one generic module), `system`
+//! (version, test connections, search, stored-procedure stand-ins), `http` (router and
+//! middleware).
 
+// In dependency order: each module uses only those above it.
 mod auth;
 mod entities;
 mod error;
 mod http;
+mod kind;
 mod merge;
+mod params;
 mod present;
 mod requests;
-mod store;
+mod state;
 mod system;
 
 use std::future::Future;
@@ -43,6 +48,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::ServiceExt;
 use axum::extract::Request;
+use ferrometa_catalog::{Catalog, SharedCatalog};
 use tower_http::normalize_path::NormalizePath;
 
 pub use auth::{default_key_file, mint_token, rotate_key};
@@ -148,22 +154,22 @@ pub async fn bind(config: ServerConfig) -> Result<BoundServer, ServerError> {
     let public_url = config
         .public_url
         .as_deref()
-        .map(http::parse_public_url)
+        .map(state::parse_public_url)
         .transpose()?;
     let guard = match &config.auth {
         AuthMode::Jwt { key_file } => {
             let key_file = key_file.clone();
             let key = tokio::task::spawn_blocking(move || auth::WatchedKey::open(&key_file))
                 .await
-                .map_err(|e| ServerError::Worker(e.to_string()))??;
+                .map_err(ServerError::Worker)??;
             auth::Guard::Jwt(key)
         }
         AuthMode::NoAuth => auth::Guard::Open,
     };
     let catalog_path = config.catalog.clone();
-    let store = tokio::task::spawn_blocking(move || store::Store::open(&catalog_path))
+    let catalog = tokio::task::spawn_blocking(move || Catalog::open(&catalog_path))
         .await
-        .map_err(|e| ServerError::Worker(e.to_string()))??;
+        .map_err(ServerError::Worker)??;
 
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -175,8 +181,8 @@ pub async fn bind(config: ServerConfig) -> Result<BoundServer, ServerError> {
         address: config.bind,
         source,
     })?;
-    let state = http::AppState(Arc::new(http::Shared {
-        store,
+    let state = state::AppState(Arc::new(state::Shared {
+        catalog: SharedCatalog::new(catalog),
         guard,
         version: config.version.clone(),
         started_at: now_ms(),

@@ -10,8 +10,8 @@ use ferrometa_catalog::Cursor;
 use ferrometa_model::EntityType;
 use serde_json::{Map, Value, json};
 
-use crate::entities::Kind;
-use crate::http::ApiError;
+use crate::error::ApiError;
+use crate::kind::Kind;
 
 /// Optional fields that hold lists: asked for and unset, they are answered with `[]`, as
 /// OpenMetadata does.

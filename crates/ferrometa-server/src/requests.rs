@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::http::ApiError;
+use crate::error::ApiError;
 
 /// `table.json#/definitions/dataType` in 2.0.7.
 #[rustfmt::skip]

@@ -16,9 +16,12 @@ use ferrometa_model::EntityType;
 use serde_json::{Value, json};
 
 use crate::entities;
-use crate::http::{ApiError, AppState, Params};
+use crate::error::ApiError;
+use crate::kind::TABLES;
+use crate::params::Params;
 use crate::present::BulkResult;
 use crate::requests;
+use crate::state::AppState;
 
 /// The one path open without a token.
 pub(crate) const VERSION_PATH: &str = "/api/v1/system/version";
@@ -171,8 +174,6 @@ async fn field_query(State(state): State<AppState>, params: Params) -> Result<Re
         Some(entity_type) => {
             let fqn = canonical_fqn(&value);
             let found = state
-                .0
-                .store
                 .read(move |catalog| Ok(catalog.get_by_fqn(entity_type, &fqn, include)?))
                 .await?;
             found
@@ -209,7 +210,7 @@ async fn list_stored_procedures() -> Json<Value> {
 /// Nothing is held, so nothing is stale; the body is still checked like a table's.
 async fn delete_stale_stored_procedures(body: Bytes) -> Result<Response, ApiError> {
     let request: requests::DeleteStale = requests::parse_body(&body, "BulkDeleteStaleRequest")?;
-    entities::stale_scope(entities::tables(), &request.scope_entity_type)?;
+    entities::stale_scope(&TABLES, &request.scope_entity_type)?;
     let result = BulkResult::new(request.dry_run.unwrap_or(false));
     Ok(Json(result.into_json()).into_response())
 }

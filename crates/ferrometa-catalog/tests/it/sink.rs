@@ -72,9 +72,11 @@ async fn writes_batches_lists_live_tables_and_soft_deletes() {
 
     sink.close().await.unwrap();
     let after_close = sink.write_batch(&batch[..1]).await;
+    let error = after_close[0].as_ref().unwrap_err();
+    assert_eq!(error.to_string(), "batch not written");
     assert_eq!(
-        after_close[0].as_ref().unwrap_err().to_string(),
-        "batch not written: the catalog sink is closed"
+        error.source().map(ToString::to_string).as_deref(),
+        Some("the catalog sink is closed")
     );
 
     let catalog = Catalog::open(&path).unwrap();

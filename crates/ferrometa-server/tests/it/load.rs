@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ferrometa_catalog::{Catalog, EntityRequest, WriteContext};
-use ferrometa_core::WriteOutcome;
 use ferrometa_model::EntityType;
+use ferrometa_model::WriteOutcome;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

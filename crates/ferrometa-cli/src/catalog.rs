@@ -112,20 +112,20 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
             };
             let page = catalog.list(list.entity_type, &filters, list.limit, None)?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&page)?);
+                outln!("{}", serde_json::to_string_pretty(&page)?)?;
             } else {
                 for entity in &page.data {
-                    println!("{}", list_line(entity));
+                    outln!("{}", list_line(entity))?;
                 }
-                println!("({} of {} shown)", page.data.len(), page.total);
+                outln!("({} of {} shown)", page.data.len(), page.total)?;
             }
         }
         CatalogCommand::Show { fqn } => {
             let table = get_table(&open(&args.catalog)?, &fqn)?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&table)?);
+                outln!("{}", serde_json::to_string_pretty(&table)?)?;
             } else {
-                print!("{}", render_table(&table));
+                out!("{}", render_table(&table))?;
             }
         }
         CatalogCommand::History { fqn } => {
@@ -134,25 +134,25 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
             let id = table["id"].as_str().unwrap_or_default();
             let versions = catalog.versions(id)?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&versions)?);
+                outln!("{}", serde_json::to_string_pretty(&versions)?)?;
             } else {
                 for v in &versions {
-                    println!("{}", history_line(v));
+                    outln!("{}", history_line(v))?;
                 }
             }
         }
         CatalogCommand::Stats => {
             let stats = open(&args.catalog)?.stats()?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&stats)?);
+                outln!("{}", serde_json::to_string_pretty(&stats)?)?;
             } else {
                 for s in &stats {
-                    println!(
+                    outln!(
                         "{:<16} {:>6} live {:>6} deleted",
                         s.entity_type.as_str(),
                         s.live,
                         s.deleted
-                    );
+                    )?;
                 }
             }
         }
@@ -168,12 +168,12 @@ fn check(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("could not check the catalog {}", path.display()))?;
     if json {
         let report = serde_json::json!({"ok": problems.is_empty(), "problems": problems});
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?)?;
     } else if problems.is_empty() {
-        println!("{}: ok", path.display());
+        outln!("{}: ok", path.display())?;
     } else {
         for problem in &problems {
-            println!("{problem}");
+            outln!("{problem}")?;
         }
     }
     if problems.is_empty() {
@@ -329,22 +329,22 @@ fn render_columns(columns: &[Value], indent: &str, out: &mut String) {
 /// What the demo shows after its run: counts, every table, and the richest table's tree.
 pub fn print_overview(path: &Path) -> anyhow::Result<()> {
     let catalog = open(path)?;
-    println!("Catalog {}:", path.display());
+    outln!("Catalog {}:", path.display())?;
     for s in catalog.stats()? {
-        println!("  {:<16} {:>4}", s.entity_type.as_str(), s.live);
+        outln!("  {:<16} {:>4}", s.entity_type.as_str(), s.live)?;
     }
     let page = catalog.list(EntityType::Table, &Filters::default(), 1000, None)?;
-    println!("\nTables:");
+    outln!("\nTables:")?;
     for t in &page.data {
-        println!("  {}", list_line(t));
+        outln!("  {}", list_line(t))?;
     }
     let richest = page
         .data
         .iter()
         .max_by_key(|t| t["columns"].as_array().map_or(0, Vec::len));
     if let Some(table) = richest {
-        println!();
-        print!("{}", render_table(table));
+        outln!()?;
+        out!("{}", render_table(table))?;
     }
     Ok(())
 }

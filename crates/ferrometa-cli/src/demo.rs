@@ -52,23 +52,31 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     logging::init(&args.log.level(None), false);
     let emulator = Emulator::start().await?;
     let seeded = ferrometa_emulator::seed_demo(&emulator.client()).await?;
+    let tables: Vec<String> = seeded
+        .tables
+        .iter()
+        .map(|t| format!("{} ({} items)", t.name, t.items))
+        .collect();
     tracing::info!(
-        "embedded DynamoDB endpoint at {} seeded: {seeded:?}",
-        emulator.endpoint()
+        "embedded DynamoDB endpoint at {}: seeded {} tables ({} items): {}",
+        emulator.endpoint(),
+        seeded.tables.len(),
+        seeded.total_items(),
+        tables.join(", ")
     );
     let text = recipe_text(&emulator.endpoint(), &args.catalog);
-    println!("Recipe:\n{text}");
+    outln!("Recipe:\n{text}")?;
     let recipe = ferrometa_config::load_str(&text, ferrometa_config::Format::Yaml, "demo.yaml")?;
     let workflow = ferrometa_registry::create_workflow(&recipe)
         .await?
         .with_progress(Arc::new(progress::Reporter::new(false)));
     let code = ingest::run_workflow(workflow, None).await?;
     emulator.stop().await;
-    println!();
+    outln!()?;
     catalog::print_overview(&args.catalog)?;
-    println!(
+    outln!(
         "\nExplore it further with: ferrometa catalog --catalog {} list",
         args.catalog.display()
-    );
+    )?;
     Ok(code)
 }

@@ -1,6 +1,6 @@
 //! `ingest`, `test-connection` and `validate`: the commands that take a recipe.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -25,8 +25,9 @@ pub async fn run_workflow(
     };
     let executed = workflow.execute_until(interrupted).await;
     let stopped = workflow.stop().await;
-    // A blank line first: a progress bar leaves its last frame without a newline.
-    eprint!("\n{}", workflow.print_status());
+    // A blank line first: a progress bar leaves its last frame without a newline. A closed
+    // stderr has no reader to tell, so a failed write is not an error.
+    let _ = write!(std::io::stderr(), "\n{}", workflow.print_status());
     if let Some(path) = status_json {
         let json = serde_json::to_string_pretty(workflow.status())?;
         std::fs::write(path, json)
@@ -76,7 +77,7 @@ pub async fn test_connection(args: RecipeArgs) -> anyhow::Result<ExitCode> {
     let source = ferrometa_registry::create_source(&recipe).await?;
     let checks = source.test_connection().await;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&checks)?);
+        outln!("{}", serde_json::to_string_pretty(&checks)?)?;
     } else {
         for check in &checks {
             let mark = if check.passed {
@@ -91,13 +92,13 @@ pub async fn test_connection(args: RecipeArgs) -> anyhow::Result<ExitCode> {
                 .as_deref()
                 .map(|m| format!(": {m}"))
                 .unwrap_or_default();
-            println!("{mark} {:<22} {}{note}", check.name, check.action);
+            outln!("{mark} {:<22} {}{note}", check.name, check.action)?;
         }
     }
     let failed: Vec<_> = checks.iter().filter(|c| c.mandatory && !c.passed).collect();
     if failed.is_empty() {
         if !args.json {
-            println!("connection ok");
+            outln!("connection ok")?;
         }
         Ok(ExitCode::SUCCESS)
     } else {
@@ -113,18 +114,18 @@ pub async fn test_connection(args: RecipeArgs) -> anyhow::Result<ExitCode> {
 pub fn validate(args: RecipeArgs) -> anyhow::Result<ExitCode> {
     let recipe = load(&args.config)?;
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({"valid": true, "file": args.config})
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "{}: valid ({} source `{}`, sink `{}`)",
             args.config.display(),
             recipe.source.r#type,
             recipe.source.service_name,
             recipe.sink_config().type_name()
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

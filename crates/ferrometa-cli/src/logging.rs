@@ -3,8 +3,14 @@
 //! never reaches the log. `FERROMETA_LOG` (an `EnvFilter` directive) overrides both, except
 //! that the AWS SDK never logs at `trace`, where it shows secrets
 //! ([`ferrometa_registry::sdk_log_cap`]).
+//!
+//! Log lines are coloured only on a terminal: `--color auto` (the default) colours when
+//! stderr is one and `NO_COLOR` is unset or empty; `always` and `never` win over both.
 
-use clap::Args;
+use std::io::IsTerminal;
+use std::sync::OnceLock;
+
+use clap::{Args, ValueEnum};
 use tracing_indicatif::IndicatifLayer;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
@@ -40,6 +46,41 @@ impl LogArgs {
     }
 }
 
+/// When log lines carry ANSI colour escapes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When stderr is a terminal and `NO_COLOR` is unset or empty.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    fn ansi(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+/// The colour decision of this process: the global `--color` flag, set once before a
+/// command starts, so every command's [`init`] follows it.
+static ANSI: OnceLock<bool> = OnceLock::new();
+
+pub fn set_color(choice: Color) {
+    let _ = ANSI.set(choice.ansi());
+}
+
+fn ansi() -> bool {
+    *ANSI.get_or_init(|| Color::Auto.ansi())
+}
+
 /// Installs the global subscriber; `progress` routes log lines above a progress bar.
 pub fn init(level: &str, progress: bool) {
     // A directive matches every target it prefixes: `ferrometa` covers all `ferrometa_*` crates.
@@ -54,6 +95,7 @@ pub fn init(level: &str, progress: bool) {
             .with(
                 tracing_subscriber::fmt::layer()
                     .with_writer(writer)
+                    .with_ansi(ansi())
                     .with_target(false),
             )
             .with(layer)
@@ -65,6 +107,7 @@ pub fn init(level: &str, progress: bool) {
             .with(
                 tracing_subscriber::fmt::layer()
                     .with_writer(std::io::stderr)
+                    .with_ansi(ansi())
                     .with_target(false),
             )
             .try_init();

@@ -1,7 +1,11 @@
 //! `ferrometa`: the command line.
 //!
 //! Each subcommand lives in its own module; this file parses arguments, sets up logging
-//! and maps results to exit codes (0 success, 1 configuration error or failed run).
+//! and maps results to exit codes (0 success, 1 configuration error or failed run; a closed
+//! stdout ends any command with 0, see [`output`]).
+
+#[macro_use]
+mod output;
 
 mod catalog;
 mod demo;
@@ -21,6 +25,9 @@ use clap::{Args, Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour log lines: `auto` when stderr is a terminal and `NO_COLOR` is unset or empty.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t, global = true)]
+    color: logging::Color,
 }
 
 #[derive(Subcommand)]
@@ -76,6 +83,7 @@ struct IngestArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::set_color(cli.color);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -93,9 +101,9 @@ fn main() -> ExitCode {
             Command::Validate(args) => ingest::validate(args),
             Command::Schema { markdown } => {
                 if markdown {
-                    print!("{}", ferrometa_config::reference_markdown());
+                    out!("{}", ferrometa_config::reference_markdown())?;
                 } else {
-                    println!("{:#}", ferrometa_config::json_schema());
+                    outln!("{:#}", ferrometa_config::json_schema())?;
                 }
                 Ok(ExitCode::SUCCESS)
             }
@@ -107,6 +115,7 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(code) => code,
+        Err(e) if output::is_closed(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", report(&e));
             ExitCode::FAILURE

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use ferrometa_core::Progress;
-use indicatif::ProgressStyle;
+use indicatif::{ProgressState, ProgressStyle};
 use tracing::Span;
 use tracing_indicatif::span_ext::IndicatifSpanExt;
 
@@ -25,9 +25,15 @@ impl Reporter {
         let bar = terminal.then(|| {
             let span = tracing::info_span!("ingest");
             let style = ProgressStyle::with_template(
-                "{spinner} {pos}/{len} tables [{wide_bar}] {per_sec} ETA {eta}",
+                "{spinner} {pos}/{len} tables [{wide_bar}] {rate} ETA {eta}",
             )
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&rate(state.per_sec()));
+                },
+            );
             span.pb_set_style(&style);
             span.pb_start();
             span
@@ -70,5 +76,31 @@ impl Progress for Reporter {
         if let Some(span) = &self.bar {
             span.pb_set_finish_message("done");
         }
+    }
+}
+
+/// Tables per second as the bar shows it: whole numbers, one decimal under 10 (indicatif's
+/// own `{per_sec}` prints `90.3018/s`).
+fn rate(per_sec: f64) -> String {
+    // Compared after rounding, so 9.96 shows as `10/s`, not `10.0/s`.
+    if (per_sec * 10.0).round() < 100.0 {
+        format!("{per_sec:.1}/s")
+    } else {
+        format!("{per_sec:.0}/s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate;
+
+    #[test]
+    fn rates_are_rounded() {
+        assert_eq!(rate(90.3018), "90/s");
+        assert_eq!(rate(1234.56), "1235/s");
+        assert_eq!(rate(9.96), "10/s");
+        assert_eq!(rate(9.94), "9.9/s");
+        assert_eq!(rate(3.14159), "3.1/s");
+        assert_eq!(rate(0.0), "0.0/s");
     }
 }

@@ -82,9 +82,9 @@ pub fn token(args: TokenArgs) -> anyhow::Result<ExitCode> {
             key_file.display()
         );
     }
-    println!(
+    outln!(
         "{}",
         ferrometa_server::mint_token(&key_file, &args.bot, ttl)?
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -175,11 +175,9 @@ pub async fn test_connection(
         .await
         .map(|_| None)
         .map_err(|e| DynamoDbError::aws("tag:GetResources", None, e));
+    let reason = bulk.as_ref().err().map(describe::per_table_tags_reason);
     let mut check = result("GetResources", "tag:GetResources", false, bulk);
-    if !check.passed {
-        let note = "tags are read per table with ListTagsOfResource instead";
-        check.message = Some(format!("{}; {note}", check.message.unwrap_or_default()));
-    }
+    check.message = reason.or(check.message);
     results.push(check);
     results
 }

@@ -168,6 +168,22 @@ pub async fn bulk_tags(
     }
 }
 
+/// Why tags are read per table after [`bulk_tags`] failed, in words: an endpoint without the
+/// tagging API (emulators, some proxies) is normal, not a failure worth its error text.
+pub fn per_table_tags_reason(e: &DynamoDbError) -> String {
+    match e.kind() {
+        Some(ErrorKind::Unsupported) => {
+            "the endpoint does not offer the resource groups tagging API; tags are read per table"
+                .into()
+        }
+        Some(ErrorKind::AccessDenied) => {
+            "tag:GetResources is not allowed; tags are read per table with ListTagsOfResource"
+                .into()
+        }
+        _ => format!("{e}; tags are read per table with ListTagsOfResource"),
+    }
+}
+
 /// `arn:aws:dynamodb:REGION:ACCOUNT:table/NAME` → `NAME` (index and stream ARNs → `None`).
 pub fn table_name_from_arn(arn: &str) -> Option<&str> {
     let resource = arn.splitn(6, ':').nth(5)?;

@@ -90,6 +90,12 @@ impl DynamoDbError {
             SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
                 (None, chain(&err), ErrorKind::Transport)
             }
+            // A response that is not the API's (an emulator's 404 page for an operation it
+            // lacks) is classified by its status alone.
+            SdkError::ResponseError(response) => {
+                let kind = classify(None, Some(response.raw().status().as_u16()));
+                (None, chain(&err), kind)
+            }
             _ => (None, chain(&err), ErrorKind::Other),
         };
         DynamoDbError::Aws {

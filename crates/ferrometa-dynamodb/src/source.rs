@@ -255,7 +255,7 @@ impl DynamoDbSource {
             match describe::bulk_tags(&self.clients, &self.limits).await {
                 Ok(tags) => Some(tags),
                 Err(e) => {
-                    tracing::info!("reading tags per table with ListTagsOfResource: {e}");
+                    tracing::info!("{}", describe::per_table_tags_reason(&e));
                     None
                 }
             }

@@ -100,7 +100,7 @@ mod tests {
         assert_eq!(rate(1234.56), "1235/s");
         assert_eq!(rate(9.96), "10/s");
         assert_eq!(rate(9.94), "9.9/s");
-        assert_eq!(rate(3.14159), "3.1/s");
+        assert_eq!(rate(3.12), "3.1/s");
         assert_eq!(rate(0.0), "0.0/s");
     }
 }

@@ -7,6 +7,7 @@ mod common;
 mod crash;
 mod crash_checks;
 mod faults;
+mod output;
 mod secrets;
 mod serve_crash;
 mod tls;

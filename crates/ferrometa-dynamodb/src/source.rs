@@ -15,10 +15,13 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use ferrometa_config::{DatabaseMetadataConfig, Recipe, filtered_out};
+use ferrometa_config::{
+    DatabaseMetadataConfig, DynamoDbConnection, OpenMetadataServerConfig, filtered_out,
+};
 use ferrometa_core::{BoxError, CheckResult, Emitter, Failure, SchemaListing, Source, SourceEvent};
 use ferrometa_model::fqn::{build, child, encode_name};
 use ferrometa_model::{CreateDatabase, CreateDatabaseSchema, CreateDatabaseService, CreateEntity};
+use serde_json::{Map, Value, json};
 
 use crate::client::{Clients, Limiters};
 use crate::describe::{self, OptionalCall, Report, Tags};
@@ -68,32 +71,24 @@ struct RunContext {
 }
 
 impl DynamoDbSource {
-    /// A source for the recipe's connection and settings. No network call is made.
-    pub async fn new(recipe: &Recipe) -> Result<Self, DynamoDbError> {
-        let aws = &recipe.source.service_connection.config.aws_config;
-        let clients = Clients::from_config(aws).await?;
-        Ok(Self::with_clients(recipe, clients))
-    }
-
-    /// A source using clients built elsewhere (tests, benchmarks).
-    pub fn with_clients(recipe: &Recipe, clients: Clients) -> Self {
-        let config = recipe.source.source_config.config.clone();
+    /// A source for one service's connection and metadata settings. No network call is made.
+    pub async fn new(
+        service_name: &str,
+        connection: &DynamoDbConnection,
+        config: &DatabaseMetadataConfig,
+    ) -> Result<Self, DynamoDbError> {
+        let clients = Clients::from_config(&connection.aws_config).await?;
         let limits = Arc::new(Limiters::new(
             config.requests_per_second,
             clients.aws_endpoint,
         ));
-        DynamoDbSource {
+        Ok(DynamoDbSource {
             clients,
             limits,
-            service_name: recipe.source.service_name.clone(),
-            database_name: recipe
-                .source
-                .service_connection
-                .config
-                .database_name()
-                .to_string(),
-            config,
-        }
+            service_name: service_name.to_string(),
+            database_name: connection.database_name().to_string(),
+            config: config.clone(),
+        })
     }
 
     pub fn clients(&self) -> &Clients {
@@ -421,6 +416,54 @@ impl RunContext {
     }
 }
 
+/// The `connection` stored with the database service on the OpenMetadata server, in
+/// `dynamoDBConnection.json`'s shape: only with `storeServiceConnection: true`, and then with
+/// the AWS secrets in clear, since that is what the server needs to run ingestion itself.
+/// Upstream stores it unless told not to; ferrometa keeps credentials local unless told to.
+pub fn service_connection(
+    server: &OpenMetadataServerConfig,
+    connection: &DynamoDbConnection,
+) -> Option<Value> {
+    if !server.store_service_connection {
+        return None;
+    }
+    let aws = &connection.aws_config;
+    let mut aws_config = Map::new();
+    let mut put = |key: &str, value: Option<&str>| {
+        if let Some(value) = value {
+            aws_config.insert(key.to_string(), Value::from(value));
+        }
+    };
+    put("awsAccessKeyId", aws.aws_access_key_id.as_deref());
+    put(
+        "awsSecretAccessKey",
+        aws.aws_secret_access_key.as_ref().map(|s| s.expose()),
+    );
+    put(
+        "awsSessionToken",
+        aws.aws_session_token.as_ref().map(|s| s.expose()),
+    );
+    put("awsRegion", Some(&aws.aws_region));
+    put("endPointURL", aws.end_point_url.as_deref());
+    put("profileName", aws.profile_name.as_deref());
+    put("assumeRoleArn", aws.assume_role_arn.as_deref());
+    put("assumeRoleSessionName", Some(&aws.assume_role_session_name));
+    put(
+        "assumeRoleSourceIdentity",
+        aws.assume_role_source_identity.as_deref(),
+    );
+    // `assumeRoleExternalId` is a ferrometa extension the server's schema would refuse.
+    let mut config = json!({"type": "DynamoDB", "awsConfig": aws_config});
+    if let Some(name) = connection
+        .database_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+    {
+        config["databaseName"] = Value::from(name);
+    }
+    Some(json!({ "config": config }))
+}
+
 fn entity_event(entity: CreateEntity) -> SourceEvent {
     SourceEvent::Entity {
         entity,
@@ -475,5 +518,59 @@ impl Source for DynamoDbSource {
 
     fn retries(&self) -> u64 {
         self.clients.retries.get()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ferrometa_config::Recipe;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn recipe(store: Option<bool>) -> Recipe {
+        let mut server =
+            json!({"hostPort": "http://localhost:8585/api", "securityConfig": {"jwtToken": "t"}});
+        if let Some(store) = store {
+            server["storeServiceConnection"] = Value::from(store);
+        }
+        ferrometa_config::from_json_value(
+            json!({
+                "source": {
+                    "type": "dynamodb",
+                    "serviceName": "svc",
+                    "serviceConnection": {"config": {"type": "DynamoDB", "awsConfig": {
+                        "awsAccessKeyId": "AKIA", "awsSecretAccessKey": "secret-key", "awsSessionToken": "session",
+                        "awsRegion": "eu-west-1", "assumeRoleExternalId": "ext"
+                    }}},
+                },
+                "sink": {"type": "metadata-rest"},
+                "workflowConfig": {"openMetadataServerConfig": server},
+            }),
+            "test",
+        )
+        .unwrap()
+    }
+
+    fn connection(recipe: &Recipe) -> Option<Value> {
+        let server = recipe
+            .workflow_config
+            .open_metadata_server_config
+            .as_ref()
+            .unwrap();
+        service_connection(server, &recipe.source.service_connection.config)
+    }
+
+    #[test]
+    fn the_connection_is_stored_only_when_asked_for() {
+        assert_eq!(connection(&recipe(None)), None);
+        assert_eq!(connection(&recipe(Some(false))), None);
+        assert_eq!(
+            connection(&recipe(Some(true))),
+            Some(json!({"config": {"type": "DynamoDB", "awsConfig": {
+                "awsAccessKeyId": "AKIA", "awsSecretAccessKey": "secret-key", "awsSessionToken": "session",
+                "awsRegion": "eu-west-1", "assumeRoleSessionName": "OpenMetadataSession"
+            }}}))
+        );
     }
 }

@@ -42,7 +42,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }),
         "scale",
     )?;
-    let source = DynamoDbSource::new(&recipe).await?;
+    let source = DynamoDbSource::new(
+        &recipe.source.service_name,
+        &recipe.source.service_connection.config,
+        &recipe.source.source_config.config,
+    )
+    .await?;
     let (emitter, mut rx) = Emitter::channel(256);
     let started = Instant::now();
     let count = async {

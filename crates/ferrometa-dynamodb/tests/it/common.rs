@@ -45,9 +45,19 @@ pub fn recipe(endpoint: &str, source_config: Value) -> Recipe {
 }
 
 pub async fn source(endpoint: &str, source_config: Value) -> DynamoDbSource {
-    DynamoDbSource::new(&recipe(endpoint, source_config))
-        .await
-        .expect("source")
+    source_of(&recipe(endpoint, source_config)).await
+}
+
+/// The source of a recipe's `source` section.
+pub async fn source_of(recipe: &Recipe) -> DynamoDbSource {
+    let section = &recipe.source;
+    DynamoDbSource::new(
+        &section.service_name,
+        &section.service_connection.config,
+        &section.source_config.config,
+    )
+    .await
+    .expect("source")
 }
 
 /// Everything one run emitted.
@@ -120,7 +130,7 @@ pub async fn run(source: &DynamoDbSource) -> Run {
 
 /// Runs the whole workflow of `recipe` into `sink` and returns its status.
 pub async fn ingest(recipe: &Recipe, sink: Box<dyn Sink>) -> WorkflowStatus {
-    let source = Arc::new(DynamoDbSource::new(recipe).await.expect("source"));
+    let source = Arc::new(source_of(recipe).await);
     let mut workflow = Workflow::new(WorkflowSettings::from_recipe(recipe), source, sink);
     workflow.execute().await.expect("the workflow runs");
     workflow.stop().await.expect("the sink closes");

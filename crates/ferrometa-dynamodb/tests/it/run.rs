@@ -316,9 +316,7 @@ async fn database_name_from_the_connection() {
         .unwrap();
     let mut recipe = common::recipe(&emu.endpoint(), json!({}));
     recipe.source.service_connection.config.database_name = Some("prod.db".into());
-    let source = ferrometa_dynamodb::DynamoDbSource::new(&recipe)
-        .await
-        .unwrap();
+    let source = common::source_of(&recipe).await;
     let run = common::run(&source).await;
     assert_eq!(run.entities[1].fqn(), "local_dynamodb.\"prod.db\"");
     assert_eq!(

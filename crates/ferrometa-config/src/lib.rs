@@ -13,6 +13,7 @@
 //! * `server`: the OpenMetadata server connection;
 //! * `sink`: the `sink` section;
 //! * `filter`: filter patterns with Python `re.match` semantics;
+//! * `no_effect`: the keys accepted for compatibility that have no effect;
 //! * `secret`: masked strings;
 //! * `validate`: per-field checks run during deserialization;
 //! * `error`: [`ConfigError`];
@@ -22,6 +23,7 @@ mod env;
 mod error;
 mod filter;
 mod load;
+mod no_effect;
 mod recipe;
 mod reference;
 mod secret;
@@ -32,6 +34,7 @@ mod validate;
 pub use error::ConfigError;
 pub use filter::{FilterPattern, filtered_out};
 pub use load::{Format, from_json_value, load_file, load_str, load_str_with_env};
+pub use no_effect::{every_no_effect_key, no_effect_keys};
 pub use recipe::{
     AwsConfig, DatabaseMetadataConfig, DatabaseMetadataType, DynamoDbConnection, DynamoDbType,
     IncrementalConfig, LogLevel, Recipe, ServiceConnection, SourceConfig, SourceSection,

@@ -26,10 +26,11 @@ pub struct Recipe {
     /// Logging, failure handling and the OpenMetadata server connection.
     #[serde(default)]
     pub workflow_config: WorkflowConfig,
-    /// Fully qualified name of the OpenMetadata ingestion pipeline this run reports its status to.
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream reports the run's status to this ingestion pipeline; ferrometa
+    /// reports no pipeline status.
     #[serde(rename = "ingestionPipelineFQN", default)]
     pub ingestion_pipeline_fqn: Option<String>,
-    /// Identifier (a UUID) of this run; a random one is used when absent.
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's identifier (a UUID) of this run. Checked to be a UUID.
     #[serde(default, deserialize_with = "validate::uuid")]
     pub pipeline_run_id: Option<String>,
 }
@@ -85,27 +86,28 @@ pub struct DynamoDbConnection {
         deserialize_with = "validate::optional_entity_name"
     )]
     pub database_name: Option<String>,
-    /// Extra connection options (key-value pairs). Accepted for compatibility; unused by DynamoDB.
+    /// Accepted for compatibility with OpenMetadata; has no effect: extra connection options (key-value pairs).
     #[serde(default)]
     pub connection_options: Option<BTreeMap<String, String>>,
-    /// Extra connection arguments. Accepted for compatibility; unused by DynamoDB.
+    /// Accepted for compatibility with OpenMetadata; has no effect: extra connection arguments.
     #[serde(default)]
     pub connection_arguments: Option<Map<String, Value>>,
-    /// Default schema filter shown by the OpenMetadata UI. Accepted for compatibility; the
+    /// Accepted for compatibility with OpenMetadata; has no effect: the default schema filter shown by the OpenMetadata UI; the
     /// workflow uses `sourceConfig.config.schemaFilterPattern`.
     #[serde(default)]
     pub schema_filter_pattern: Option<FilterPattern>,
-    /// Default table filter shown by the OpenMetadata UI. Accepted for compatibility; the
+    /// Accepted for compatibility with OpenMetadata; has no effect: the default table filter shown by the OpenMetadata UI; the
     /// workflow uses `sourceConfig.config.tableFilterPattern`.
     #[serde(default)]
     pub table_filter_pattern: Option<FilterPattern>,
-    /// Default database filter shown by the OpenMetadata UI. Accepted for compatibility; unused.
+    /// Accepted for compatibility with OpenMetadata; has no effect: the default database filter shown by the OpenMetadata UI; the
+    /// workflow uses `sourceConfig.config.databaseFilterPattern`.
     #[serde(default)]
     pub database_filter_pattern: Option<FilterPattern>,
-    /// Whether the connection supports metadata extraction (informational).
+    /// Accepted for compatibility with OpenMetadata; has no effect: whether the connection supports metadata extraction.
     #[serde(default)]
     pub supports_metadata_extraction: Option<bool>,
-    /// Whether the connection supports the profiler (informational).
+    /// Accepted for compatibility with OpenMetadata; has no effect: whether the connection supports the profiler.
     #[serde(default)]
     pub supports_profiler: Option<bool>,
 }
@@ -193,42 +195,46 @@ pub struct DatabaseMetadataConfig {
     pub r#type: DatabaseMetadataType,
     /// Mark tables that no longer exist in DynamoDB as deleted in the catalog.
     pub mark_deleted_tables: bool,
-    /// Mark stored procedures that no longer exist as deleted (DynamoDB has none).
+    /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB has no stored procedures.
     pub mark_deleted_stored_procedures: bool,
-    /// Mark schemas that no longer exist as deleted.
+    /// Accepted for compatibility with OpenMetadata; has no effect: a DynamoDB database has the one schema `default`, never deleted.
     pub mark_deleted_schemas: bool,
-    /// Mark databases that no longer exist as deleted.
+    /// Accepted for compatibility with OpenMetadata; has no effect: a DynamoDB service has the one database of `databaseName`, never
+    /// deleted.
     pub mark_deleted_databases: bool,
     /// Ingest tables. When false no table is listed at all.
     pub include_tables: bool,
-    /// Ingest views (DynamoDB has none).
+    /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB has no views.
     pub include_views: bool,
     /// Ingest tags.
     pub include_tags: bool,
-    /// Ingest owners.
+    /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB tables have no owners to read.
     pub include_owners: bool,
-    /// Ingest stored procedures (DynamoDB has none).
+    /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB has no stored procedures.
     pub include_stored_procedures: bool,
-    /// Ingest DDL statements (not applicable to DynamoDB).
+    /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB has no DDL.
     #[serde(rename = "includeDDL")]
     pub include_ddl: bool,
-    /// Overwrite descriptions, tags and owners already set in the catalog instead of keeping them.
+    /// Accepted for compatibility with OpenMetadata; has no effect: the sinks decide what they overwrite (`sink.config.overrideMetadata`
+    /// of the `metadata-rest` sink).
     pub override_metadata: bool,
-    /// Days of query log to read (not applicable to DynamoDB).
+    /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB has no query log.
     pub query_log_duration: u32,
-    /// Seconds allowed for parsing one query (not applicable to DynamoDB).
+    /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB has no query log.
     pub query_parsing_timeout_limit: u32,
     /// Match filter patterns against fully qualified names instead of plain names.
     pub use_fqn_for_filtering: bool,
-    /// Filter on database names (ignored by DynamoDB, which has one database).
+    /// Filter on the database name (a DynamoDB service has one: `databaseName`); when it
+    /// excludes it, no table is ingested.
     pub database_filter_pattern: Option<FilterPattern>,
     /// Filter on schema names (DynamoDB has the one schema `default`).
     pub schema_filter_pattern: Option<FilterPattern>,
     /// Filter on table names.
     pub table_filter_pattern: Option<FilterPattern>,
-    /// Threads for the schema level of the workflow (one schema: no effect).
+    /// Accepted for compatibility with OpenMetadata; has no effect: there is one schema; `concurrency` sets how many tables are
+    /// processed at once.
     pub threads: u32,
-    /// Incremental extraction settings (not supported by DynamoDB; accepted and ignored).
+    /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB offers no change history to extract incrementally.
     pub incremental: Option<IncrementalConfig>,
     /// ferrometa extension: at most this many items are sampled per table to infer columns.
     pub sample_items: u32,
@@ -339,7 +345,7 @@ pub struct WorkflowConfig {
     pub success_threshold: u8,
     /// The OpenMetadata server. Required by the `metadata-rest` sink only.
     pub open_metadata_server_config: Option<OpenMetadataServerConfig>,
-    /// Free-form settings of the workflow (accepted for compatibility; unused).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's free-form settings of the workflow.
     pub config: Option<Map<String, Value>>,
 }
 

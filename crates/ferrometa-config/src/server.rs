@@ -16,7 +16,7 @@ use crate::validate;
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OpenMetadataServerConfig {
-    /// Name that tells OpenMetadata server instances apart.
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's name that tells OpenMetadata server instances apart.
     #[serde(default = "default_cluster_name")]
     pub cluster_name: String,
     /// Service type: `OpenMetadata`.
@@ -37,10 +37,12 @@ pub struct OpenMetadataServerConfig {
     /// Client credentials: the bot's JWT.
     #[serde(default)]
     pub security_config: Option<SecurityConfig>,
-    /// Where the server keeps secrets (`db`, `aws`, `aws-ssm`, `azure-kv`, `gcp`, ...).
+    /// Accepted for compatibility with OpenMetadata; has no effect: where the server keeps secrets (`db`, `aws`, `aws-ssm`, `azure-kv`, `gcp`, ...);
+    /// ferrometa reads no secrets from a secrets manager.
     #[serde(default = "default_secrets_manager_provider")]
     pub secrets_manager_provider: String,
-    /// How the ingestion client loads secrets-manager credentials (`noop`, `airflow`, `env`).
+    /// Accepted for compatibility with OpenMetadata; has no effect: how upstream's client loads secrets-manager credentials (`noop`,
+    /// `airflow`, `env`).
     #[serde(default = "default_secrets_manager_loader")]
     pub secrets_manager_loader: String,
     /// Server API version.
@@ -60,64 +62,64 @@ pub struct OpenMetadataServerConfig {
     /// Headers sent with every request. Values are treated as secrets.
     #[serde(default)]
     pub extra_headers: Option<BTreeMap<String, Secret>>,
-    /// Include topics when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include topics.
     #[serde(default = "yes")]
     pub include_topics: bool,
-    /// Include tables when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include tables.
     #[serde(default = "yes")]
     pub include_tables: bool,
-    /// Include dashboards when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include dashboards.
     #[serde(default = "yes")]
     pub include_dashboards: bool,
-    /// Include pipelines when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include pipelines.
     #[serde(default = "yes")]
     pub include_pipelines: bool,
-    /// Include ML models when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include ML models.
     #[serde(default = "yes")]
     pub include_ml_models: bool,
-    /// Include users when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include users.
     #[serde(default = "yes")]
     pub include_users: bool,
-    /// Include teams when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include teams.
     #[serde(default = "yes")]
     pub include_teams: bool,
-    /// Include glossary terms when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include glossary terms.
     #[serde(default = "yes")]
     pub include_glossary_terms: bool,
-    /// Include tags when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include tags.
     #[serde(default = "yes")]
     pub include_tags: bool,
-    /// Include policies when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include policies.
     #[serde(default = "yes")]
     pub include_policy: bool,
-    /// Include messaging services when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include messaging services.
     #[serde(default = "yes")]
     pub include_messaging_services: bool,
-    /// Include database services when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include database services.
     #[serde(default = "yes")]
     pub include_database_services: bool,
-    /// Include pipeline services when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing option to include pipeline services.
     #[serde(default = "yes")]
     pub include_pipeline_services: bool,
-    /// Records per batch when reindexing search (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's records per batch when reindexing search.
     #[serde(default = "default_limit_records")]
     pub limit_records: u32,
-    /// Schema filter of server-side workflows (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: a schema filter of upstream's server-side workflows.
     #[serde(default)]
     pub schema_filter_pattern: Option<FilterPattern>,
-    /// Table filter of server-side workflows (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: a table filter of upstream's server-side workflows.
     #[serde(default)]
     pub table_filter_pattern: Option<FilterPattern>,
-    /// Database filter of server-side workflows (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: a database filter of upstream's server-side workflows.
     #[serde(default)]
     pub database_filter_pattern: Option<FilterPattern>,
-    /// Enable data insight extraction (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's switch for data insight extraction.
     #[serde(default)]
     pub supports_data_insight_extraction: Option<bool>,
-    /// Enable search reindexing extraction (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's switch for search reindexing extraction.
     #[serde(default)]
     pub supports_elastic_search_reindexing_extraction: Option<bool>,
-    /// Search reindexing sink settings `{type, config}` (unused by this workflow).
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's search reindexing sink settings `{type, config}`.
     #[serde(default)]
     pub elastics_search: Option<Map<String, Value>>,
 }

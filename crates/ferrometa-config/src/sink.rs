@@ -20,7 +20,7 @@ use crate::validate::unknown_type;
 pub enum SinkConfig {
     /// `catalog`: the embedded SQLite catalog (the default).
     Catalog(CatalogSinkConfig),
-    /// `file`: one JSON record per line.
+    /// `file`: a JSON array of the entity requests, written when the run ends.
     File(FileSinkConfig),
     /// `metadata-rest`: an OpenMetadata server (`workflowConfig.openMetadataServerConfig`).
     MetadataRest(MetadataRestSinkConfig),
@@ -66,7 +66,7 @@ impl Default for CatalogSinkConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FileSinkConfig {
-    /// File to write, one JSON record per line.
+    /// File to write: a JSON array of the entity requests (created or replaced).
     pub filename: PathBuf,
 }
 
@@ -78,9 +78,9 @@ pub struct MetadataRestSinkConfig {
     pub api_endpoint: Option<String>,
     /// Entities sent per bulk request.
     pub bulk_sink_batch_size: u32,
-    /// Send requests from a background pipeline.
+    /// Accepted for compatibility with OpenMetadata; has no effect: requests are always sent by the sink's own concurrent writer.
     pub enable_async_pipeline: bool,
-    /// Workers of the background pipeline.
+    /// Accepted for compatibility with OpenMetadata; has no effect: upstream's workers of its background pipeline.
     pub async_pipeline_workers: u32,
     /// Overwrite metadata already set in OpenMetadata.
     pub override_metadata: bool,

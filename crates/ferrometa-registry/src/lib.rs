@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use ferrometa_catalog::CatalogSink;
-use ferrometa_config::{Recipe, SinkConfig};
+use ferrometa_config::{Recipe, SinkConfig, no_effect_keys};
 use ferrometa_core::{Sink, Source, Workflow, WorkflowSettings};
 use ferrometa_dynamodb::DynamoDbSource;
 use ferrometa_dynamodb::source::service_connection;
@@ -77,8 +77,12 @@ pub fn sdk_log_cap() -> Targets {
         .with_target("aws", LevelFilter::DEBUG)
 }
 
-/// Builds the workflow a recipe describes.
+/// Builds the workflow a recipe describes, after one warning per key the recipe sets
+/// although it has no effect.
 pub async fn create_workflow(recipe: &Recipe) -> Result<Workflow, RegistryError> {
+    for key in no_effect_keys(recipe) {
+        tracing::warn!("`{key}` is accepted for compatibility with OpenMetadata and has no effect");
+    }
     let sink = create_sink(recipe).await?;
     let source = create_source(recipe).await?;
     Ok(Workflow::new(

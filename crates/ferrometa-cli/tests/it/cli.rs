@@ -434,3 +434,22 @@ async fn catalog_commands_show_what_was_ingested() {
     assert!(!absent.exists(), "check creates nothing");
     emulator.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_without_effect_are_named_once_each_when_set() {
+    let demo = Demo::start().await;
+    let config = demo
+        .recipe()
+        .source_config("      markDeletedSchemas: true\n      threads: 4\n      includeViews: true")
+        .write(&demo.dir.path().join("recipe.yaml"));
+    let run = ferrometa(&["ingest", "-c", config.to_str().unwrap()]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for key in ["markDeletedSchemas", "threads"] {
+        let path = format!("`source.sourceConfig.config.{key}`");
+        let lines: Vec<&str> = run.stderr.lines().filter(|l| l.contains(&path)).collect();
+        assert_eq!(lines.len(), 1, "{}", run.stderr);
+        assert!(lines[0].contains("has no effect"), "{}", lines[0]);
+    }
+    // Set to its default, a key without effect is not worth a warning.
+    assert!(!run.stderr.contains("includeViews"), "{}", run.stderr);
+}

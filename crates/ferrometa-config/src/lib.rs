@@ -46,6 +46,7 @@ pub use server::{
     AuthProvider, OpenMetadataServerConfig, OpenMetadataType, SecurityConfig, SslConfig, VerifySsl,
 };
 pub use sink::{CatalogSinkConfig, FileSinkConfig, MetadataRestSinkConfig, SinkConfig};
+pub use validate::{MAX_DEPTH, MAX_SAMPLE_SEGMENTS};
 
 /// The JSON Schema of [`Recipe`], generated from the structs and their documentation.
 pub fn json_schema() -> serde_json::Value {

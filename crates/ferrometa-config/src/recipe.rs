@@ -75,7 +75,9 @@ pub struct DynamoDbConnection {
     /// Service type: `DynamoDB`.
     #[serde(default)]
     pub r#type: Option<DynamoDbType>,
-    /// AWS credentials, region and endpoint.
+    /// AWS credentials, region and endpoint. `awsAccessKeyId` and `awsSecretAccessKey` come
+    /// together or not at all.
+    #[serde(deserialize_with = "validate::aws_config")]
     pub aws_config: AwsConfig,
     /// Name of the database in OpenMetadata; absent or empty means `default`. Checked like
     /// `serviceName`. The key `database`, used by OpenMetadata's documentation examples, is
@@ -173,6 +175,30 @@ pub struct AwsConfig {
     pub assume_role_external_id: Option<String>,
 }
 
+impl AwsConfig {
+    /// The static credentials of the recipe, `(key id, secret key)`, or `None` for the default
+    /// AWS credential chain; an error when only one of the pair is given (empty counts as not
+    /// given).
+    pub fn static_credentials(&self) -> Result<Option<(&str, &str)>, &'static str> {
+        let key_id = self.aws_access_key_id.as_deref().filter(|k| !k.is_empty());
+        let secret = self
+            .aws_secret_access_key
+            .as_ref()
+            .map(Secret::expose)
+            .filter(|s| !s.is_empty());
+        match (key_id, secret) {
+            (Some(id), Some(secret)) => Ok(Some((id, secret))),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(
+                "awsAccessKeyId is set but awsSecretAccessKey is not: give both, or neither for the default AWS credential chain",
+            ),
+            (None, Some(_)) => Err(
+                "awsSecretAccessKey is set but awsAccessKeyId is not: give both, or neither for the default AWS credential chain",
+            ),
+        }
+    }
+}
+
 fn default_session_name() -> String {
     "OpenMetadataSession".to_string()
 }
@@ -240,8 +266,10 @@ pub struct DatabaseMetadataConfig {
     pub sample_items: u32,
     /// ferrometa extension: at most this many bytes are sampled per table.
     pub sample_bytes: u64,
-    /// ferrometa extension: parallel scan segments used to sample one table.
-    #[serde(deserialize_with = "validate::at_least_one")]
+    /// ferrometa extension: parallel scan segments used to sample one table (DynamoDB allows
+    /// at most 1,000,000).
+    #[serde(deserialize_with = "validate::sample_segments")]
+    #[schemars(range(min = 1, max = validate::MAX_SAMPLE_SEGMENTS))]
     pub sample_segments: u32,
     /// ferrometa extension: tables processed at the same time.
     #[serde(deserialize_with = "validate::at_least_one")]
@@ -257,8 +285,10 @@ pub struct DatabaseMetadataConfig {
     /// shared with every other tool) and no limit on other endpoints.
     #[serde(deserialize_with = "validate::positive_rate")]
     pub requests_per_second: Option<f64>,
-    /// ferrometa extension: deepest nesting of maps and lists turned into child columns.
-    #[serde(deserialize_with = "validate::at_least_one")]
+    /// ferrometa extension: deepest nesting of maps and lists turned into child columns (at
+    /// most 64).
+    #[serde(deserialize_with = "validate::max_depth")]
+    #[schemars(range(min = 1, max = validate::MAX_DEPTH))]
     pub max_depth: u32,
     /// ferrometa extension: most attributes (columns and children) inferred per table.
     #[serde(deserialize_with = "validate::at_least_one")]

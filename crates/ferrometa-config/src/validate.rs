@@ -5,6 +5,12 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
 use crate::error::{quoted_list, suggest};
+use crate::recipe::AwsConfig;
+
+/// The deepest `maxDepth`: nesting below it is not worth a column, and it bounds recursion.
+pub const MAX_DEPTH: u32 = 64;
+/// The most `sampleSegments`: more parallel scan segments than DynamoDB allows (1,000,000).
+pub const MAX_SAMPLE_SEGMENTS: u32 = 1_000_000;
 
 /// Source types a recipe may name.
 pub(crate) const SOURCE_TYPES: [&str; 1] = ["dynamodb"];
@@ -185,6 +191,35 @@ pub(crate) fn at_least_one<'de, D: Deserializer<'de>>(deserializer: D) -> Result
         return Err(D::Error::custom("must be at least 1"));
     }
     Ok(value)
+}
+
+/// `maxDepth`: at least 1 and at most [`MAX_DEPTH`].
+pub(crate) fn max_depth<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    count_up_to(deserializer, MAX_DEPTH)
+}
+
+/// `sampleSegments`: at least 1 and at most [`MAX_SAMPLE_SEGMENTS`].
+pub(crate) fn sample_segments<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    count_up_to(deserializer, MAX_SAMPLE_SEGMENTS)
+}
+
+fn count_up_to<'de, D: Deserializer<'de>>(deserializer: D, max: u32) -> Result<u32, D::Error> {
+    let value = at_least_one(deserializer)?;
+    if value > max {
+        return Err(D::Error::custom(format!(
+            "must be at most {max}, got {value}"
+        )));
+    }
+    Ok(value)
+}
+
+/// `awsConfig`: static credentials come as a pair, the key id with its secret key.
+pub(crate) fn aws_config<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<AwsConfig, D::Error> {
+    let config = AwsConfig::deserialize(deserializer)?;
+    config.static_credentials().map_err(D::Error::custom)?;
+    Ok(config)
 }
 
 /// A share between 0 and 1.

@@ -32,7 +32,7 @@
 //!
 //! Limits: nesting deeper than `maxDepth` becomes JSON, and a struct (or the table) with
 //! more than `maxWidth` distinct attributes keeps the first `maxWidth`; both add a warning.
-//! Recursion is bounded by the depth limit (at most [`HARD_MAX_DEPTH`]), so no item can
+//! Recursion is bounded by the depth limit (at most [`MAX_DEPTH`]), so no item can
 //! overflow the stack.
 //!
 //! This module holds the public API and the table-level step (key columns first, then the
@@ -54,6 +54,7 @@ mod tests;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use ferrometa_config::MAX_DEPTH;
 use ferrometa_model::fqn::encode_name;
 use ferrometa_model::{Column, ColumnConstraint, ConstraintType, DataType, TableConstraint};
 
@@ -70,8 +71,6 @@ pub use presence::presence_text;
 pub const MAX_NAME_CHARS: usize = 256;
 /// Longest `dataTypeDisplay`, in bytes, before it is cut with `…`.
 pub const MAX_DISPLAY_BYTES: usize = 2048;
-/// The depth limit is never higher than this, whatever the configuration says.
-pub const HARD_MAX_DEPTH: u32 = 64;
 /// Most entries kept in [`Inference::presence`].
 pub const MAX_PRESENCE_PATHS: usize = 2000;
 
@@ -95,7 +94,8 @@ impl Default for Limits {
 
 impl Limits {
     fn depth(&self) -> u32 {
-        self.max_depth.clamp(1, HARD_MAX_DEPTH)
+        // Recipes cannot ask for more (it is a config error); limits built in code cannot either.
+        self.max_depth.clamp(1, MAX_DEPTH)
     }
 
     fn width(&self) -> usize {

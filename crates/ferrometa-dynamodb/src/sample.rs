@@ -118,7 +118,9 @@ struct Segment {
 
 /// Samples `table` within `budget`.
 pub async fn sample_table(clients: &Clients, table: &str, budget: Budget) -> Sample {
-    let total_segments = budget.segments.clamp(1, 1_000_000);
+    let total_segments = budget
+        .segments
+        .clamp(1, ferrometa_config::MAX_SAMPLE_SEGMENTS);
     if budget.items == 0 || budget.bytes == 0 {
         return Sample {
             truncated: true,

@@ -182,6 +182,16 @@ fn cases() -> Vec<Case> {
             make: write(good("      tableFilterPattern:\n        includes: 42")),
         },
         Case {
+            name: "access key without secret key",
+            file: "half-key.yaml",
+            make: write(good("").replace("awsSecretAccessKey:", "profileName:")),
+        },
+        Case {
+            name: "maxDepth above its cap",
+            file: "too-deep.yaml",
+            make: write(good("      maxDepth: 65")),
+        },
+        Case {
             name: "recipe is a list",
             file: "list.yaml",
             make: write("- source\n- sink\n"),

@@ -306,11 +306,11 @@ fn cross_section_error_has_a_position_when_sections_cannot_be_skipped() {
         (Some(20), Some(1)),
         "{error}"
     );
-    let flow = r#"{"source": {"type": "dynamodb", "serviceName": "s", "serviceConnection": {"config": {"awsConfig": {"awsRegion": "us-east-1", "awsAccessKeyId": 1e400}}}}, "sink": {"type": "metadata-rest"}}"#;
+    let flow = r#"{"source": {"type": "dynamodb", "serviceName": "s", "serviceConnection": {"config": {"awsConfig": {"awsRegion": "us-east-1", "awsAccessKeyId": 1e400, "awsSecretAccessKey": "s"}}}}, "sink": {"type": "metadata-rest"}}"#;
     let error = load(flow).unwrap_err();
     assert_eq!(
         (error.line(), error.column()),
-        (Some(1), Some(163)),
+        (Some(1), Some(190)),
         "{error}"
     );
 }
@@ -419,4 +419,49 @@ fn secrets_are_never_echoed() {
         "BASE with `awsRegion: $REGION` and REGION=`Not A Region`",
         error,
     );
+}
+
+#[test]
+fn access_key_without_secret_key() {
+    let error = edited(
+        "access_key_without_secret_key",
+        "        awsSecretAccessKey: wJalrXUtnFEMI\n",
+        "",
+    );
+    assert_eq!(
+        error.field_path(),
+        Some("source.serviceConnection.config.awsConfig")
+    );
+    assert!(error.line().is_some());
+}
+
+#[test]
+fn secret_key_without_access_key() {
+    let error = edited(
+        "secret_key_without_access_key",
+        "        awsAccessKeyId: AKIAEXAMPLE\n",
+        "",
+    );
+    assert!(!error.to_string().contains("wJalrXUtnFEMI"), "{error}");
+}
+
+#[test]
+fn caps_are_errors_when_exceeded() {
+    edited(
+        "max_depth_above_its_cap",
+        "type: DatabaseMetadata",
+        "type: DatabaseMetadata\n      maxDepth: 65",
+    );
+    edited(
+        "sample_segments_above_their_cap",
+        "type: DatabaseMetadata",
+        "type: DatabaseMetadata\n      sampleSegments: 1000001",
+    );
+    let at_caps = edit(
+        BASE,
+        "type: DatabaseMetadata",
+        "type: DatabaseMetadata\n      maxDepth: 64\n      sampleSegments: 1000000",
+    );
+    let recipe = load(&at_caps).expect("the caps themselves are allowed");
+    assert_eq!(recipe.source.source_config.config.max_depth, 64);
 }

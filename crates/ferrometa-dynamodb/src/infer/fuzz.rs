@@ -1,6 +1,6 @@
 //! Fuzzing inference with proptest: arbitrary nested items (empty sets and maps, binary,
 //! mixed types per path, hostile attribute names, number strings of every shape), limits from
-//! tiny to beyond [`HARD_MAX_DEPTH`]. Inference must not panic, and its result must keep the
+//! tiny to beyond [`MAX_DEPTH`](ferrometa_config::MAX_DEPTH). Inference must not panic, and its result must keep the
 //! invariants OpenMetadata and the catalog rely on (see [`check_columns`]), be deterministic,
 //! and not depend on the iteration order of the items' maps; without limits in play, the
 //! column set, types and presence do not depend on the order of the items either.

@@ -7,10 +7,12 @@
 //! [`delete::plan_deletions`] which catalog tables may be marked deleted.
 
 pub mod delete;
+pub mod error;
 pub mod status;
 pub mod traits;
 pub mod workflow;
 
+pub use error::ErrorChain;
 pub use status::{Failure, StepStatus, WorkflowStatus};
 pub use traits::{
     BoxError, CheckResult, Emitter, Progress, SchemaListing, Sink, Source, SourceEvent, TableRef,

@@ -1,6 +1,7 @@
 //! The workflow: OpenMetadata's lifecycle (`execute`, `raise_from_status`,
 //! `print_status`, `stop`) over one source and one sink.
 
+use std::error::Error as _;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,8 +11,11 @@ use ferrometa_model::{CreateEntity, EntityType};
 use tokio::sync::mpsc;
 
 use crate::delete::{DeletePolicy, DeletionPlan, plan_deletions};
+use crate::error::ErrorChain;
 use crate::status::{Failure, Reason, StepStatus, WorkflowStatus};
-use crate::traits::{Emitter, Progress, SchemaListing, Sink, Source, SourceEvent, WriteOutcome};
+use crate::traits::{
+    BoxError, Emitter, Progress, SchemaListing, Sink, Source, SourceEvent, WriteOutcome,
+};
 
 /// Entities written to the sink in one batch at most.
 const BATCH: usize = 64;
@@ -30,11 +34,14 @@ pub enum WorkflowError {
     #[error("listing the tables of {schema} failed, so this run is incomplete")]
     IncompleteListing { schema: String },
     /// The source failed as a whole.
-    #[error("source failed: {0}")]
-    Source(String),
+    #[error("source failed")]
+    Source(#[source] BoxError),
+    /// The source's task panicked or was aborted.
+    #[error("the source task ended abnormally")]
+    SourceTask(#[source] tokio::task::JoinError),
     /// The sink could not be closed cleanly.
-    #[error("sink failed: {0}")]
-    Sink(String),
+    #[error("sink failed")]
+    Sink(#[source] BoxError),
     #[error("the workflow has already been executed")]
     AlreadyExecuted,
 }
@@ -130,8 +137,7 @@ impl Workflow {
         let started = Instant::now();
         let (emitter, mut rx) = Emitter::channel(CHANNEL);
         let source = Arc::clone(&self.source);
-        let mut task =
-            tokio::spawn(async move { source.run(emitter).await.map_err(|e| e.to_string()) });
+        let mut task = tokio::spawn(async move { source.run(emitter).await });
         tokio::pin!(cancel);
 
         let outcome = loop {
@@ -149,21 +155,18 @@ impl Workflow {
             }
         };
 
-        let failure = match outcome {
-            None | Some(Ok(Ok(()))) => None,
-            Some(Ok(Err(message))) => Some(message),
-            Some(Err(join)) => Some(format!("source task ended abnormally: {join}")),
+        let result = match outcome {
+            None | Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(error))) => Err(WorkflowError::Source(error)),
+            Some(Err(join)) => Err(WorkflowError::SourceTask(join)),
         };
-        let result = match failure {
-            None => Ok(()),
-            Some(message) => {
-                self.status
-                    .source
-                    .failures
-                    .push(Failure::new(self.source.name(), message.clone()));
-                Err(WorkflowError::Source(message))
-            }
-        };
+        // The status names the source's own failure, not the workflow's wrapping of it.
+        if let Some(cause) = result.as_ref().err().and_then(|e| e.source()) {
+            self.status.source.failures.push(Failure::new(
+                self.source.name(),
+                ErrorChain(cause).to_string(),
+            ));
+        }
         // Released here, so a progress bar is gone before the summary is printed.
         if let Some(p) = self.progress.take() {
             p.finish();
@@ -261,11 +264,12 @@ impl Workflow {
                 Ok(WriteOutcome::Updated) => self.status.sink.updated_records.push(fqn.clone()),
                 Ok(WriteOutcome::Unchanged) => self.status.sink.unchanged += 1,
                 Err(e) => {
-                    tracing::warn!(entity = %fqn, "write failed: {e}");
+                    let message = format!("write failed: {}", ErrorChain(&*e));
+                    tracing::warn!(entity = %fqn, "{message}");
                     self.status
                         .sink
                         .failures
-                        .push(Failure::new(fqn.clone(), format!("write failed: {e}")));
+                        .push(Failure::new(fqn.clone(), message));
                 }
             }
             if let (EntityType::Table, Some(p)) = (entity.entity_type(), &self.progress) {
@@ -284,7 +288,10 @@ impl Workflow {
             Err(e) => {
                 self.status.sink.failures.push(Failure::new(
                     &listing.schema_fqn,
-                    format!("could not list catalog tables, none marked deleted: {e}"),
+                    format!(
+                        "could not list catalog tables, none marked deleted: {}",
+                        ErrorChain(&*e)
+                    ),
                 ));
                 return;
             }
@@ -304,11 +311,10 @@ impl Workflow {
                             tracing::info!(table = %fqn, "marked deleted: no longer in the source");
                             self.status.deleted.push(fqn);
                         }
-                        Err(e) => self
-                            .status
-                            .sink
-                            .failures
-                            .push(Failure::new(fqn, format!("mark deleted failed: {e}"))),
+                        Err(e) => self.status.sink.failures.push(Failure::new(
+                            fqn,
+                            format!("mark deleted failed: {}", ErrorChain(&*e)),
+                        )),
                     }
                 }
             }
@@ -363,7 +369,7 @@ impl Workflow {
         self.stopped = true;
         let closed = self.sink.close().await;
         self.count_retries();
-        closed.map_err(|e| WorkflowError::Sink(e.to_string()))
+        closed.map_err(WorkflowError::Sink)
     }
 }
 
@@ -377,4 +383,19 @@ fn summary(step: &StepStatus) -> String {
         step.failures.len(),
         step.filtered.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::*;
+
+    #[test]
+    fn a_failure_keeps_its_cause_out_of_its_message() {
+        let error = WorkflowError::Sink(Box::new(std::io::Error::other("disk full")));
+        assert_eq!(error.to_string(), "sink failed");
+        assert_eq!(error.source().unwrap().to_string(), "disk full");
+        assert_eq!(ErrorChain(&error).to_string(), "sink failed: disk full");
+    }
 }

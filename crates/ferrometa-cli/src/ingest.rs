@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use ferrometa_config::Recipe;
-use ferrometa_core::Workflow;
+use ferrometa_core::{ErrorChain, Workflow};
 
 use crate::{IngestArgs, RecipeArgs, logging, progress};
 
@@ -34,7 +34,7 @@ pub async fn run_workflow(
             .with_context(|| format!("could not write the status to {}", path.display()))?;
     }
     if let Err(e) = executed {
-        tracing::error!("{e}");
+        tracing::error!("{}", ErrorChain(&e));
         return Ok(ExitCode::FAILURE);
     }
     stopped?;
@@ -42,7 +42,7 @@ pub async fn run_workflow(
         workflow.settings().raise_on_error,
         workflow.raise_from_status(false),
     ) {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", ErrorChain(&e));
         return Ok(ExitCode::FAILURE);
     }
     Ok(if workflow.status().cancelled {

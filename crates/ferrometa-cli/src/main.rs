@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use ferrometa_core::ErrorChain;
 
 /// Metadata ingestion for Amazon DynamoDB, compatible with OpenMetadata's workflow recipes.
 #[derive(Parser)]
@@ -123,18 +124,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// An error and its causes, `error: cause: …`. A cause whose text is already there is left
-/// out: the libraries' errors spell out their sources, and `{:#}` would repeat each one.
+/// An error and its causes, `error: cause: …`, each named once: no library error repeats
+/// its source in its own message.
 fn report(e: &anyhow::Error) -> String {
-    let mut text = e.to_string();
-    for cause in e.chain().skip(1) {
-        let cause = cause.to_string();
-        if !text.contains(&cause) {
-            text.push_str(": ");
-            text.push_str(&cause);
-        }
-    }
-    text
+    ErrorChain(e.as_ref()).to_string()
 }
 
 #[cfg(test)]
@@ -151,7 +144,10 @@ mod tests {
         );
         let error = anyhow::Error::from(error);
         let text = report(&error);
-        assert!(text.starts_with("could not open the catalog: "), "{text}");
+        assert!(
+            text.starts_with("could not open the catalog: cannot open catalog "),
+            "{text}"
+        );
         for cause in error.chain() {
             assert_eq!(text.matches(&cause.to_string()).count(), 1, "{text}");
         }

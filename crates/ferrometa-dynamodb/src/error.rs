@@ -4,6 +4,7 @@ use std::error::Error as StdError;
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use ferrometa_core::ErrorChain;
 
 /// Longest error message kept, in bytes.
 const MAX_MESSAGE: usize = 400;
@@ -28,8 +29,8 @@ pub enum DynamoDbError {
     #[error("the workflow stopped receiving")]
     Closed,
     /// A table's task panicked.
-    #[error("reading a table failed unexpectedly: {0}")]
-    Task(String),
+    #[error("reading a table failed unexpectedly")]
+    Task(#[source] tokio::task::JoinError),
 }
 
 fn table_suffix(table: &Option<String>) -> String {
@@ -73,6 +74,8 @@ impl DynamoDbError {
     where
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
     {
+        // The SDK's own Display says only "service error" or "dispatch failure": the message
+        // is the service's code and text, or the error rendered with its sources.
         let (code, message, kind) = match &err {
             SdkError::ServiceError(service) => {
                 let e = service.err();
@@ -81,22 +84,22 @@ impl DynamoDbError {
                     (Some(c), Some(m)) if !m.is_empty() => format!("{c}: {m}"),
                     (Some(c), _) => c.to_string(),
                     (None, Some(m)) => m.to_string(),
-                    (None, None) => chain(e),
+                    (None, None) => ErrorChain(e).to_string(),
                 };
                 let status = service.raw().status().as_u16();
                 let kind = classify(code.as_deref(), Some(status));
                 (code, text, kind)
             }
             SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
-                (None, chain(&err), ErrorKind::Transport)
+                (None, ErrorChain(&err).to_string(), ErrorKind::Transport)
             }
             // A response that is not the API's (an emulator's 404 page for an operation it
             // lacks) is classified by its status alone.
             SdkError::ResponseError(response) => {
                 let kind = classify(None, Some(response.raw().status().as_u16()));
-                (None, chain(&err), kind)
+                (None, ErrorChain(&err).to_string(), kind)
             }
-            _ => (None, chain(&err), ErrorKind::Other),
+            _ => (None, ErrorChain(&err).to_string(), ErrorKind::Other),
         };
         DynamoDbError::Aws {
             operation,
@@ -131,20 +134,6 @@ pub fn classify(code: Option<&str>, status: Option<u16>) -> ErrorKind {
         _ if status == Some(403) => ErrorKind::AccessDenied,
         _ => ErrorKind::Other,
     }
-}
-
-/// The Display of an error and its sources, joined with `: ` (no Debug dumps).
-pub fn chain(err: &(dyn StdError + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current: Option<&(dyn StdError + 'static)> = Some(err);
-    while let Some(e) = current {
-        let text = e.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        current = e.source();
-    }
-    parts.join(": ")
 }
 
 fn shorten(mut s: String) -> String {
@@ -197,5 +186,17 @@ mod tests {
             DynamoDbError::Config("bad".into()).to_string(),
             "invalid aws configuration: bad"
         );
+    }
+
+    #[tokio::test]
+    async fn a_failed_task_keeps_its_cause_out_of_its_message() {
+        let join = tokio::spawn(std::future::pending::<()>());
+        join.abort();
+        let cause = join.await.unwrap_err();
+        let cause_text = cause.to_string();
+        let e = DynamoDbError::Task(cause);
+        assert_eq!(e.to_string(), "reading a table failed unexpectedly");
+        assert!(!e.to_string().contains(&cause_text));
+        assert_eq!(e.source().unwrap().to_string(), cause_text);
     }
 }

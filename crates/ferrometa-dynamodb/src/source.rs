@@ -279,7 +279,7 @@ impl DynamoDbSource {
             let Some(joined) = running.join_next().await else {
                 break;
             };
-            for event in joined.map_err(|e| DynamoDbError::Task(e.to_string()))? {
+            for event in joined.map_err(DynamoDbError::Task)? {
                 send(event).await?;
             }
         }

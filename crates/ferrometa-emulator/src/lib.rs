@@ -38,10 +38,10 @@ pub const REGION: &str = "us-east-1";
 /// Errors starting or stopping an emulator or a proxy.
 #[derive(Debug, thiserror::Error)]
 pub enum EmulatorError {
-    #[error("cannot bind a local port: {0}")]
+    #[error("cannot bind a local port")]
     Bind(#[source] std::io::Error),
-    #[error("cannot open the in-memory database: {0}")]
-    Database(String),
+    #[error("cannot open the in-memory database")]
+    Database(#[source] dynoxide::DynoxideError),
     #[error("invalid upstream endpoint `{0}`: expected http://HOST:PORT")]
     Upstream(String),
 }
@@ -61,8 +61,7 @@ impl Emulator {
     ///
     /// Must be called inside a Tokio runtime, which then runs the server.
     pub async fn start() -> Result<Emulator, EmulatorError> {
-        let db =
-            dynoxide::Database::memory().map_err(|e| EmulatorError::Database(e.to_string()))?;
+        let db = dynoxide::Database::memory().map_err(EmulatorError::Database)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
             .map_err(EmulatorError::Bind)?;
@@ -136,4 +135,18 @@ pub fn client_config_for(endpoint: &str) -> aws_sdk_dynamodb::config::Builder {
             None,
             "ferrometa-emulator",
         ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::*;
+
+    #[test]
+    fn a_bind_failure_is_the_source_not_the_message() {
+        let error = EmulatorError::Bind(std::io::Error::other("address in use"));
+        assert_eq!(error.to_string(), "cannot bind a local port");
+        assert_eq!(error.source().unwrap().to_string(), "address in use");
+    }
 }

@@ -18,19 +18,19 @@ use tempfile::NamedTempFile;
 /// Everything that can go wrong in the file sink.
 #[derive(Debug, thiserror::Error)]
 pub enum FileSinkError {
-    #[error("cannot create a temporary file next to {path}: {source}")]
+    #[error("cannot create a temporary file next to {path}")]
     Create {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
-    #[error("cannot write the temporary file for {path}: {source}")]
+    #[error("cannot write the temporary file for {path}")]
     Write {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
-    #[error("cannot replace {path}: {source}")]
+    #[error("cannot replace {path}")]
     Persist {
         path: PathBuf,
         #[source]
@@ -171,5 +171,22 @@ impl Sink for FileSink {
 
     async fn close(&mut self) -> Result<(), BoxError> {
         Ok(self.finish()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::*;
+
+    #[test]
+    fn an_io_failure_is_the_source_not_the_message() {
+        let error = FileSinkError::Persist {
+            path: PathBuf::from("out.json"),
+            source: io::Error::other("disk full"),
+        };
+        assert_eq!(error.to_string(), "cannot replace out.json");
+        assert_eq!(error.source().unwrap().to_string(), "disk full");
     }
 }

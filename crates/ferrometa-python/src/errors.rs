@@ -5,7 +5,7 @@
 //! written for it keep working after the import changes.
 
 use ferrometa_config::ConfigError;
-use ferrometa_core::{Failure, WorkflowError};
+use ferrometa_core::{ErrorChain, Failure, WorkflowError};
 use ferrometa_registry::RegistryError;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -74,19 +74,19 @@ impl ConfigLocation<'_> {
 }
 
 pub fn init_error(error: &RegistryError) -> PyErr {
-    WorkflowInitError::new_err(error.to_string())
+    WorkflowInitError::new_err(ErrorChain(error).to_string())
 }
 
 pub fn execution_error(error: &WorkflowError) -> PyErr {
-    WorkflowExecutionError::new_err(error.to_string())
+    WorkflowExecutionError::new_err(ErrorChain(error).to_string())
 }
 
 /// Failures listed in a message at most.
 const LISTED_FAILURES: usize = 10;
 
-/// The message of `error`, then one line per failure.
+/// The message of `error` with its causes, then one line per failure.
 pub fn with_failures(error: &WorkflowError, failures: &[Failure]) -> String {
-    let mut message = error.to_string();
+    let mut message = ErrorChain(error).to_string();
     for failure in failures.iter().take(LISTED_FAILURES) {
         message.push_str(&format!("\n  {}: {}", failure.name, failure.error));
     }

@@ -22,15 +22,15 @@ pub const SINKS: &[&str] = &["catalog", "file", "metadata-rest"];
 pub enum RegistryError {
     #[error("unknown source type `{0}`: known types are {known}", known = SOURCES.join(", "))]
     UnknownSource(String),
-    #[error("could not create the dynamodb source: {0}")]
+    #[error("could not create the dynamodb source")]
     Source(#[from] ferrometa_dynamodb::DynamoDbError),
-    #[error("could not open the catalog: {0}")]
+    #[error("could not open the catalog")]
     Catalog(#[from] ferrometa_catalog::CatalogError),
-    #[error("could not open the file sink: {0}")]
+    #[error("could not open the file sink")]
     File(#[from] ferrometa_file_sink::FileSinkError),
     #[error("the metadata-rest sink needs workflowConfig.openMetadataServerConfig")]
     MissingServerConfig,
-    #[error("could not connect to the openmetadata server: {0}")]
+    #[error("could not connect to the openmetadata server")]
     Rest(#[from] ferrometa_rest_sink::RestSinkError),
 }
 
@@ -111,5 +111,16 @@ mod tests {
             assert!(cap.would_enable(target, &tracing::Level::DEBUG), "{target}");
         }
         assert!(cap.would_enable("ferrometa_dynamodb::source", &tracing::Level::TRACE));
+    }
+
+    #[test]
+    fn a_wrapped_error_keeps_its_cause_out_of_its_message() {
+        use std::error::Error;
+        let missing = std::path::Path::new("/nonexistent/ferrometa/catalog.db");
+        let cause = ferrometa_catalog::Catalog::open(missing).err().unwrap();
+        let cause_text = cause.to_string();
+        let error = RegistryError::from(cause);
+        assert_eq!(error.to_string(), "could not open the catalog");
+        assert_eq!(error.source().unwrap().to_string(), cause_text);
     }
 }

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use backon::{ExponentialBuilder, Retryable};
 use ferrometa_config::Secret;
+use ferrometa_core::ErrorChain;
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Client, Method, StatusCode, Url};
 use rustls::{AlertDescription, CertificateError};
@@ -176,7 +177,7 @@ impl Api {
                     refused_tls(&e, &url).unwrap_or_else(|| RestSinkError::Transport {
                         method: method_name,
                         target: target(&url),
-                        reason: chain(&e),
+                        reason: ErrorChain(&e).to_string(),
                     }),
                 );
             }
@@ -272,7 +273,7 @@ impl Api {
 
     fn describe(&self, attempt: &Attempt) -> String {
         match attempt {
-            Attempt::Transport(e) | Attempt::Fatal(e) => chain(e),
+            Attempt::Transport(e) | Attempt::Fatal(e) => ErrorChain(e).to_string(),
             Attempt::Transient(reply, _) => {
                 format!("{} {}", reply.status.as_u16(), self.message(reply))
             }
@@ -404,21 +405,6 @@ fn host(url: &Url) -> String {
 fn retry_after(value: &HeaderValue) -> Option<Duration> {
     let seconds: u64 = value.to_str().ok()?.trim().parse().ok()?;
     Some(Duration::from_secs(seconds)).filter(|d| *d <= MAX_RETRY_AFTER)
-}
-
-/// An error with its causes, `outer: inner: innermost`.
-fn chain(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(err) = source {
-        let part = err.to_string();
-        if !text.ends_with(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = err.source();
-    }
-    text
 }
 
 /// How a URL is named in messages: its path and query.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use ferrometa_config::{
     AuthProvider, MetadataRestSinkConfig, OpenMetadataServerConfig, Secret, VerifySsl,
 };
+use ferrometa_core::ErrorChain;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Certificate, Client, Identity, Method, redirect};
 use serde::Deserialize;
@@ -120,7 +121,7 @@ pub(crate) fn build_api(
     };
     let client = builder
         .build()
-        .map_err(|e| RestSinkError::Client(e.to_string()))?;
+        .map_err(|e| RestSinkError::Client(ErrorChain(&e).to_string()))?;
     Ok(Api::new(client, base, secrets))
 }
 

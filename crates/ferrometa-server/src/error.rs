@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ferrometa_catalog::CatalogError;
+use ferrometa_core::ErrorChain;
 use serde_json::json;
 
 /// Everything that can go wrong outside a request.
@@ -45,7 +46,7 @@ pub enum ServerError {
     Sign(#[from] jsonwebtoken::errors::Error),
     #[error(transparent)]
     Catalog(#[from] CatalogError),
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}")]
     Bind {
         address: SocketAddr,
         #[source]
@@ -124,7 +125,7 @@ impl From<CatalogError> for ApiError {
                 ..
             } => match entity_type.parent() {
                 Some(parent_type) => ApiError::not_found(parent_type, parent),
-                None => ApiError::internal(chain(&error)),
+                None => ApiError::internal(ErrorChain(&error).to_string()),
             },
             CatalogError::AlreadyExists { .. } => ApiError::conflict("Entity already exists"),
             CatalogError::NotEmpty { entity_type, .. } => {
@@ -134,7 +135,7 @@ impl From<CatalogError> for ApiError {
             CatalogError::Sqlite(rusqlite_error) if is_busy(rusqlite_error) => {
                 ApiError::unavailable("the catalog is busy with another writer: retry")
             }
-            _ => ApiError::internal(chain(&error)),
+            _ => ApiError::internal(ErrorChain(&error).to_string()),
         }
     }
 }
@@ -146,14 +147,19 @@ fn is_busy(error: &rusqlite::Error) -> bool {
     )
 }
 
-/// An error and its causes, `error: cause: …`, for a 500's message.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::*;
+
+    #[test]
+    fn a_bind_failure_is_the_source_not_the_message() {
+        let error = ServerError::Bind {
+            address: SocketAddr::from(([127, 0, 0, 1], 8585)),
+            source: std::io::Error::other("address in use"),
+        };
+        assert_eq!(error.to_string(), "cannot listen on 127.0.0.1:8585");
+        assert_eq!(error.source().unwrap().to_string(), "address in use");
     }
-    text
 }

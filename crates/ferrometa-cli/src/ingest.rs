@@ -122,7 +122,7 @@ pub fn validate(args: RecipeArgs) -> anyhow::Result<ExitCode> {
         outln!(
             "{}: valid ({} source `{}`, sink `{}`)",
             args.config.display(),
-            recipe.source.r#type,
+            recipe.source.r#type.name(),
             recipe.source.service_name,
             recipe.sink_config().type_name()
         )?;

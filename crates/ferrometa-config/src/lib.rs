@@ -11,7 +11,8 @@
 //! * `env`: `$VAR` expansion of the raw text;
 //! * `recipe`: the recipe structs (source, DynamoDB connection, pipeline settings, workflow);
 //! * `server`: the OpenMetadata server connection;
-//! * `sink`: the `sink` section;
+//! * `kinds`: the one table of source and sink kinds;
+//! * `sink`: the `sink` section and the sinks' settings;
 //! * `filter`: filter patterns with Python `re.match` semantics;
 //! * `no_effect`: the keys accepted for compatibility that have no effect;
 //! * `secret`: masked strings;
@@ -22,6 +23,7 @@
 mod env;
 mod error;
 mod filter;
+mod kinds;
 mod load;
 mod no_effect;
 mod recipe;
@@ -33,6 +35,7 @@ mod validate;
 
 pub use error::ConfigError;
 pub use filter::{FilterPattern, filtered_out};
+pub use kinds::{SinkConfig, SourceType};
 pub use load::{Format, from_json_value, load_file, load_str, load_str_with_env};
 pub use no_effect::{every_no_effect_key, no_effect_keys};
 pub use recipe::{
@@ -45,7 +48,7 @@ pub use secret::Secret;
 pub use server::{
     AuthProvider, OpenMetadataServerConfig, OpenMetadataType, SecurityConfig, SslConfig, VerifySsl,
 };
-pub use sink::{CatalogSinkConfig, FileSinkConfig, MetadataRestSinkConfig, SinkConfig};
+pub use sink::{CatalogSinkConfig, FileSinkConfig, MetadataRestSinkConfig};
 pub use validate::{MAX_DEPTH, MAX_SAMPLE_SEGMENTS};
 
 /// The JSON Schema of [`Recipe`], generated from the structs and their documentation.

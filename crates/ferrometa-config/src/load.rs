@@ -9,8 +9,8 @@ use serde_saphyr::Spanned;
 
 use crate::env;
 use crate::error::{self, ConfigError, tidy};
+use crate::kinds::SinkConfig;
 use crate::recipe::Recipe;
-use crate::sink::SinkConfig;
 
 /// Recipe file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

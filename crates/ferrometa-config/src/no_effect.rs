@@ -2,9 +2,10 @@
 //! one table of them, and which of them a recipe sets to something other than their default,
 //! so that the front ends can warn about each one.
 
+use crate::kinds::SinkConfig;
 use crate::recipe::{DatabaseMetadataConfig, DynamoDbConnection, Recipe};
 use crate::server::OpenMetadataServerConfig;
-use crate::sink::{MetadataRestSinkConfig, SinkConfig};
+use crate::sink::MetadataRestSinkConfig;
 
 /// A key without effect: its recipe path, and whether a recipe sets it to a non-default value.
 struct Key {

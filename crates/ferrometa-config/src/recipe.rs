@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::filter::FilterPattern;
+use crate::kinds::{SinkConfig, SourceType};
 use crate::secret::Secret;
 use crate::server::OpenMetadataServerConfig;
-use crate::sink::SinkConfig;
 use crate::validate;
 
 /// A metadata ingestion workflow: the YAML or JSON file given to `metadata ingest -c`.
@@ -47,8 +47,7 @@ impl Recipe {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SourceSection {
     /// Source type: `dynamodb` (in any case).
-    #[serde(deserialize_with = "validate::source_type")]
-    pub r#type: String,
+    pub r#type: SourceType,
     /// Name of the database service in OpenMetadata, e.g. `local_dynamodb`.
     #[serde(deserialize_with = "validate::entity_name")]
     pub service_name: String,

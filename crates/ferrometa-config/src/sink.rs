@@ -1,9 +1,10 @@
-//! The `sink` section, `{type, config}`, read into [`SinkConfig`] with the settings of the named
-//! sink. Hand-written because serde's tagged enums buffer the config, which loses the
+//! The `sink` section, `{type, config}`, read into [`SinkConfig`] (declared by the kinds table)
+//! with the settings of the named sink, and the settings structs of the sinks. Hand-written because serde's tagged enums buffer the config, which loses the
 //! positions, field paths and YAML 1.1 booleans of the errors inside it.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::path::PathBuf;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -13,32 +14,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::json_value_message;
-use crate::validate::unknown_type;
-
-/// The sink to write metadata to, by `type`.
-#[derive(Debug, Clone)]
-pub enum SinkConfig {
-    /// `catalog`: the embedded SQLite catalog (the default).
-    Catalog(CatalogSinkConfig),
-    /// `file`: a JSON array of the entity requests, written when the run ends.
-    File(FileSinkConfig),
-    /// `metadata-rest`: an OpenMetadata server (`workflowConfig.openMetadataServerConfig`).
-    MetadataRest(MetadataRestSinkConfig),
-}
-
-impl SinkConfig {
-    /// The sink types, as written in `sink.type`.
-    pub const TYPES: [&str; 3] = ["catalog", "file", "metadata-rest"];
-
-    /// The `sink.type` of this sink.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            SinkConfig::Catalog(_) => "catalog",
-            SinkConfig::File(_) => "file",
-            SinkConfig::MetadataRest(_) => "metadata-rest",
-        }
-    }
-}
+use crate::kinds::{SinkConfig, SinkType};
 
 impl Default for SinkConfig {
     fn default() -> Self {
@@ -100,54 +76,38 @@ impl Default for MetadataRestSinkConfig {
 
 const FIELDS: &[&str] = &["type", "config"];
 
-/// The `type` of a sink section.
-#[derive(Clone, Copy)]
-enum SinkType {
-    Catalog,
-    File,
-    MetadataRest,
+/// Reads a sink's settings as whichever settings type its `type` names.
+pub(crate) trait ReadSettings {
+    type Error;
+    fn read<T: DeserializeOwned>(self) -> Result<T, Self::Error>;
 }
 
-impl<'de> Deserialize<'de> for SinkType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        match value.to_ascii_lowercase().as_str() {
-            "catalog" => Ok(SinkType::Catalog),
-            "file" => Ok(SinkType::File),
-            "metadata-rest" => Ok(SinkType::MetadataRest),
-            _ => Err(de::Error::custom(unknown_type(
-                "sink",
-                &value,
-                &SinkConfig::TYPES,
-            ))),
+/// Settings in the recipe: `null` or absent settings mean `{}`.
+struct Present<'de, D>(D, PhantomData<&'de ()>);
+
+impl<'de, D: Deserializer<'de>> Present<'de, D> {
+    fn new(deserializer: D) -> Self {
+        Present(deserializer, PhantomData)
+    }
+}
+
+impl<'de, D: Deserializer<'de>> ReadSettings for Present<'de, D> {
+    type Error = D::Error;
+    fn read<T: DeserializeOwned>(self) -> Result<T, D::Error> {
+        match Option::<T>::deserialize(self.0)? {
+            Some(config) => Ok(config),
+            None => empty(),
         }
     }
 }
 
-impl SinkType {
-    /// Reads the settings of this sink type; `null` or absent settings mean `{}`.
-    fn read<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<SinkConfig, D::Error> {
-        fn settings<'de, T: DeserializeOwned, D: Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<T, D::Error> {
-            match Option::<T>::deserialize(deserializer)? {
-                Some(config) => Ok(config),
-                None => empty(),
-            }
-        }
-        Ok(match self {
-            SinkType::Catalog => SinkConfig::Catalog(settings(deserializer)?),
-            SinkType::File => SinkConfig::File(settings(deserializer)?),
-            SinkType::MetadataRest => SinkConfig::MetadataRest(settings(deserializer)?),
-        })
-    }
+/// No `config` key: the defaults, or an error naming the required settings.
+struct Absent<E>(PhantomData<E>);
 
-    fn read_empty<E: de::Error>(self) -> Result<SinkConfig, E> {
-        Ok(match self {
-            SinkType::Catalog => SinkConfig::Catalog(empty()?),
-            SinkType::File => SinkConfig::File(empty()?),
-            SinkType::MetadataRest => SinkConfig::MetadataRest(empty()?),
-        })
+impl<E: de::Error> ReadSettings for Absent<E> {
+    type Error = E;
+    fn read<T: DeserializeOwned>(self) -> Result<T, E> {
+        empty()
     }
 }
 
@@ -162,7 +122,7 @@ impl<'de> DeserializeSeed<'de> for SinkType {
     type Value = SinkConfig;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<SinkConfig, D::Error> {
-        self.read(deserializer)
+        self.read_with(Present::new(deserializer))
     }
 }
 
@@ -205,9 +165,9 @@ impl<'de> Visitor<'de> for SinkVisitor {
         match (config, early_config) {
             (Some(config), _) => Ok(config),
             (None, Some(value)) => sink_type
-                .read(value)
+                .read_with(Present::new(value))
                 .map_err(|e| de::Error::custom(format!("config: {}", json_value_message(&e)))),
-            (None, None) => sink_type.read_empty(),
+            (None, None) => sink_type.read_with(Absent(PhantomData)),
         }
     }
 }
@@ -216,12 +176,17 @@ impl Serialize for SinkConfig {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(2))?;
         map.serialize_entry("type", self.type_name())?;
-        match self {
-            SinkConfig::Catalog(config) => map.serialize_entry("config", config)?,
-            SinkConfig::File(config) => map.serialize_entry("config", config)?,
-            SinkConfig::MetadataRest(config) => map.serialize_entry("config", config)?,
-        }
+        map.serialize_entry("config", &Settings(self))?;
         map.end()
+    }
+}
+
+/// A sink's settings, serialized as the settings type of its kind.
+struct Settings<'a>(&'a SinkConfig);
+
+impl Serialize for Settings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_settings(serializer)
     }
 }
 
@@ -240,17 +205,10 @@ impl JsonSchema for SinkConfig {
                 "additionalProperties": false
             })
         };
+        let variants = SinkConfig::schema_variants(generator, variant);
         json_schema!({
             "description": "Where metadata goes: a sink `type` and its `config` (default `{}`).",
-            "oneOf": [
-                variant("catalog", "The embedded SQLite catalog.", generator.subschema_for::<CatalogSinkConfig>()),
-                variant("file", "A file of JSON records.", generator.subschema_for::<FileSinkConfig>()),
-                variant(
-                    "metadata-rest",
-                    "An OpenMetadata server; needs `workflowConfig.openMetadataServerConfig`.",
-                    generator.subschema_for::<MetadataRestSinkConfig>()
-                ),
-            ]
+            "oneOf": variants
         })
     }
 }

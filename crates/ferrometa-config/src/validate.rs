@@ -12,9 +12,6 @@ pub const MAX_DEPTH: u32 = 64;
 /// The most `sampleSegments`: more parallel scan segments than DynamoDB allows (1,000,000).
 pub const MAX_SAMPLE_SEGMENTS: u32 = 1_000_000;
 
-/// Source types a recipe may name.
-pub(crate) const SOURCE_TYPES: [&str; 1] = ["dynamodb"];
-
 /// `unknown sink type `x` (did you mean `y`?): known sink types are ...`
 pub(crate) fn unknown_type(kind: &str, value: &str, known: &[&str]) -> String {
     let hint = suggest(value, known.iter().copied())
@@ -24,23 +21,6 @@ pub(crate) fn unknown_type(kind: &str, value: &str, known: &[&str]) -> String {
         "unknown {kind} type `{value}`{hint}: known {kind} types are {}",
         quoted_list(known)
     )
-}
-
-/// `source.type`: `dynamodb` in any case.
-pub(crate) fn source_type<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    let value = String::deserialize(deserializer)?;
-    if SOURCE_TYPES
-        .iter()
-        .any(|known| known.eq_ignore_ascii_case(&value))
-    {
-        Ok(value)
-    } else {
-        Err(D::Error::custom(unknown_type(
-            "source",
-            &value,
-            &SOURCE_TYPES,
-        )))
-    }
 }
 
 /// A name OpenMetadata can put into fully qualified names as it is (`serviceName`): not blank,
@@ -300,7 +280,7 @@ mod tests {
             "unknown sink type `metadata_rest` (did you mean `metadata-rest`?): known sink types are `catalog`, `metadata-rest`"
         );
         assert_eq!(
-            unknown_type("source", "mysql", &SOURCE_TYPES),
+            unknown_type("source", "mysql", &["dynamodb"]),
             "unknown source type `mysql`: known source types are `dynamodb`"
         );
     }

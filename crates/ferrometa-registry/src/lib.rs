@@ -1,11 +1,11 @@
-//! The registry of sources and sinks: the one place that maps a recipe's `type` keys to
-//! implementations, and builds a ready [`Workflow`] from a [`Recipe`]; and the log filter
+//! The registry of sources and sinks: builds the implementation of each kind of the config's
+//! kinds table (an exhaustive match, so a new kind cannot be left without one), and builds a ready [`Workflow`] from a [`Recipe`]; and the log filter
 //! every front end (the command line, the Python package) puts on the sources' SDK.
 
 use std::sync::Arc;
 
 use ferrometa_catalog::CatalogSink;
-use ferrometa_config::{Recipe, SinkConfig, no_effect_keys};
+use ferrometa_config::{Recipe, SinkConfig, SourceType, no_effect_keys};
 use ferrometa_core::{Sink, Source, Workflow, WorkflowSettings};
 use ferrometa_dynamodb::DynamoDbSource;
 use ferrometa_dynamodb::source::service_connection;
@@ -13,15 +13,8 @@ use ferrometa_file_sink::FileSink;
 use ferrometa_rest_sink::RestSink;
 use tracing_subscriber::filter::{LevelFilter, Targets};
 
-/// Source types a recipe may name in `source.type`.
-pub const SOURCES: &[&str] = &["dynamodb"];
-/// Sink types this build can run (`sink.type`).
-pub const SINKS: &[&str] = &["catalog", "file", "metadata-rest"];
-
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
-    #[error("unknown source type `{0}`: known types are {known}", known = SOURCES.join(", "))]
-    UnknownSource(String),
     #[error("could not create the dynamodb source")]
     Source(#[from] ferrometa_dynamodb::DynamoDbError),
     #[error("could not open the catalog")]
@@ -36,8 +29,8 @@ pub enum RegistryError {
 
 /// Creates the source a recipe names.
 pub async fn create_source(recipe: &Recipe) -> Result<Arc<dyn Source>, RegistryError> {
-    match recipe.source.r#type.to_ascii_lowercase().as_str() {
-        "dynamodb" => {
+    match recipe.source.r#type {
+        SourceType::DynamoDb => {
             let section = &recipe.source;
             let source = DynamoDbSource::new(
                 &section.service_name,
@@ -47,7 +40,6 @@ pub async fn create_source(recipe: &Recipe) -> Result<Arc<dyn Source>, RegistryE
             .await?;
             Ok(Arc::new(source))
         }
-        other => Err(RegistryError::UnknownSource(other.to_string())),
     }
 }
 

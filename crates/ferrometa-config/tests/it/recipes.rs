@@ -21,7 +21,7 @@ fn openmetadata_docs_recipe() {
     );
     let recipe = load(&text).unwrap();
 
-    assert_eq!(recipe.source.r#type, "dynamodb");
+    assert_eq!(recipe.source.r#type, ferrometa_config::SourceType::DynamoDb);
     assert_eq!(recipe.source.service_name, "local_dynamodb");
     let connection = &recipe.source.service_connection.config;
     assert_eq!(connection.database_name(), "custom_database_name");

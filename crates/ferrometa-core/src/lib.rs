@@ -1,9 +1,10 @@
-//! The engine's core: the [`Source`] and [`Sink`] traits, the [`Workflow`] that streams
-//! one into the other, its [`WorkflowStatus`], and the rules of safe deletion.
+//! The engine's core: the [`Source`], [`Processor`] and [`Sink`] traits, the [`Workflow`]
+//! that streams one through the other into the last, its [`WorkflowStatus`], and the rules
+//! of safe deletion.
 //!
 //! A source emits [`SourceEvent`]s through an [`Emitter`] (a bounded channel, so memory
-//! stays flat however many tables there are); the workflow counts them, batches the
-//! entities into the sink, and after each schema has been fully listed asks
+//! stays flat however many tables there are); the workflow counts them, passes the entities
+//! through the processor when the workflow type has one, batches them into the sink, and after each schema has been fully listed asks
 //! [`delete::plan_deletions`] which catalog tables may be marked deleted.
 
 pub mod delete;
@@ -15,7 +16,7 @@ pub mod workflow;
 pub use error::ErrorChain;
 pub use status::{Failure, StepStatus, WorkflowStatus};
 pub use traits::{
-    BoxError, CheckResult, Emitter, Progress, SchemaListing, Sink, Source, SourceEvent, TableRef,
-    WriteOutcome,
+    BoxError, CheckResult, Emitter, Processor, Progress, SchemaListing, Sink, Source, SourceEvent,
+    TableRef, WriteOutcome,
 };
 pub use workflow::{Workflow, WorkflowError, WorkflowSettings};

@@ -37,7 +37,7 @@ pub struct Reason {
     pub reason: String,
 }
 
-/// The counts of one step (source or sink).
+/// The counts of one step (source, processor or sink).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepStatus {
@@ -88,6 +88,9 @@ fn round2(x: f64) -> f64 {
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowStatus {
     pub source: StepStatus,
+    /// The processor step, in workflows that have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub processor: Option<StepStatus>,
     pub sink: StepStatus,
     /// FQNs of tables marked deleted this run.
     pub deleted: Vec<String>,
@@ -105,19 +108,32 @@ pub struct WorkflowStatus {
 }
 
 impl WorkflowStatus {
+    /// The steps in pipeline order: source, processor (when there is one), sink.
+    pub fn steps(&self) -> impl Iterator<Item = &StepStatus> {
+        [
+            Some(&self.source),
+            self.processor.as_ref(),
+            Some(&self.sink),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// The rate the threshold is checked against: the lowest of the steps.
     pub fn success_rate(&self) -> f64 {
-        self.source.success_rate().min(self.sink.success_rate())
+        self.steps()
+            .map(StepStatus::success_rate)
+            .fold(100.0, f64::min)
     }
 
     pub fn has_failures(&self) -> bool {
-        !self.source.failures.is_empty() || !self.sink.failures.is_empty()
+        self.steps().any(|step| !step.failures.is_empty())
     }
 
     /// The summary OpenMetadata's `print_status` shows, plus ferrometa's additions.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        for step in [&self.source, &self.sink] {
+        for step in self.steps() {
             let _ = writeln!(out, "Workflow {} Summary:", step.name);
             let _ = writeln!(out, "Processed records: {}", step.records.len());
             let _ = writeln!(out, "Updated records: {}", step.updated_records.len());
@@ -136,8 +152,8 @@ impl WorkflowStatus {
         if !self.deleted.is_empty() {
             let _ = writeln!(out, "Marked deleted: {}", self.deleted.len());
         }
-        let failures: Vec<_> = [&self.source, &self.sink]
-            .into_iter()
+        let failures: Vec<_> = self
+            .steps()
             .flat_map(|s| s.failures.iter().map(move |f| (s.name.as_str(), f)))
             .collect();
         if !failures.is_empty() {

@@ -1,4 +1,4 @@
-//! The contracts between the workflow and its source and sink.
+//! The contracts between the workflow and its source, processor and sink.
 
 use std::collections::BTreeSet;
 
@@ -100,6 +100,18 @@ pub trait Source: Send + Sync {
     fn retries(&self) -> u64 {
         0
     }
+}
+
+/// Transforms entities between the source and the sink (OpenMetadata's processor step: the
+/// profiler and the classifier of their workflows).
+#[async_trait]
+pub trait Processor: Send {
+    /// Step name in the status, e.g. `Profiler`.
+    fn name(&self) -> &'static str;
+
+    /// What the sink should write for `entity`: itself, changed, with more entities, or
+    /// nothing. An `Err` is this entity's failure, counted against this step; the run goes on.
+    async fn process(&mut self, entity: CreateEntity) -> Result<Vec<CreateEntity>, BoxError>;
 }
 
 /// Writes entities somewhere.

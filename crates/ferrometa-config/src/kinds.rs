@@ -1,4 +1,4 @@
-//! The one table of source and sink kinds. Each row names a recipe `type`, its variant, its
+//! The one table of source, workflow and sink kinds. Each row names a recipe `type`, its variant, its
 //! settings type and its description; the recipe deserializer, the JSON Schema, the reference
 //! docs, `validate` and the registry (an exhaustive `match` on these enums) all read it, so
 //! adding a sink is one row here, its settings struct and its builder in the registry.
@@ -155,6 +155,74 @@ impl JsonSchema for SourceType {
     }
 }
 
+/// The workflow a recipe runs, by `sourceConfig.config.type`; it decides the pipeline's
+/// processor stage (none for `DatabaseMetadata`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WorkflowType {
+    /// Tables, columns, keys and indexes into the catalog.
+    #[default]
+    DatabaseMetadata,
+}
+
+impl WorkflowType {
+    /// The workflow table: each kind with its `type` name.
+    const KINDS: [(WorkflowType, &str); 1] = [(WorkflowType::DatabaseMetadata, "DatabaseMetadata")];
+    /// OpenMetadata's other DynamoDB workflows: a clear error rather than an unknown type.
+    const NOT_YET: [&str; 2] = ["Profiler", "AutoClassification"];
+
+    /// The `sourceConfig.config.type` of this workflow.
+    pub fn name(self) -> &'static str {
+        WorkflowType::KINDS
+            .iter()
+            .find(|(kind, _)| *kind == self)
+            .map(|(_, name)| *name)
+            .expect("every workflow type has a row in the table")
+    }
+}
+
+impl<'de> Deserialize<'de> for WorkflowType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if let Some((kind, _)) = WorkflowType::KINDS.iter().find(|(_, name)| *name == value) {
+            return Ok(*kind);
+        }
+        let known: Vec<&str> = WorkflowType::KINDS.iter().map(|(_, name)| *name).collect();
+        Err(D::Error::custom(
+            if WorkflowType::NOT_YET.contains(&value.as_str()) {
+                format!(
+                    "the `{value}` workflow is not implemented yet: this version runs {}",
+                    crate::error::quoted_list(&known)
+                )
+            } else {
+                unknown_type("workflow", &value, &known)
+            },
+        ))
+    }
+}
+
+impl Serialize for WorkflowType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl JsonSchema for WorkflowType {
+    fn schema_name() -> Cow<'static, str> {
+        "WorkflowType".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let known: Vec<&str> = WorkflowType::KINDS.iter().map(|(_, name)| *name).collect();
+        json_schema!({
+            "description": format!(
+                "Workflow type. `{}` are OpenMetadata's other DynamoDB workflows, not implemented yet.",
+                WorkflowType::NOT_YET.join("`, `")
+            ),
+            "enum": known
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +233,22 @@ mod tests {
             let kind: SourceType = serde_json::from_value(name.to_uppercase().into()).unwrap();
             assert_eq!(kind.name(), name);
         }
+    }
+
+    #[test]
+    fn workflows_not_implemented_yet_say_so() {
+        let err = serde_json::from_value::<WorkflowType>("Profiler".into()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the `Profiler` workflow is not implemented yet: this version runs `DatabaseMetadata`"
+        );
+        let err = serde_json::from_value::<WorkflowType>("Usage".into()).unwrap_err();
+        assert!(
+            err.to_string().starts_with("unknown workflow type `Usage`"),
+            "{err}"
+        );
+        let kind: WorkflowType = serde_json::from_value("DatabaseMetadata".into()).unwrap();
+        assert_eq!(kind, WorkflowType::DatabaseMetadata);
     }
 
     #[test]

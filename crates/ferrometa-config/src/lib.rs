@@ -35,13 +35,12 @@ mod validate;
 
 pub use error::ConfigError;
 pub use filter::{FilterPattern, filtered_out};
-pub use kinds::{SinkConfig, SourceType};
+pub use kinds::{SinkConfig, SourceType, WorkflowType};
 pub use load::{Format, from_json_value, load_file, load_str, load_str_with_env};
 pub use no_effect::{every_no_effect_key, no_effect_keys};
 pub use recipe::{
-    AwsConfig, DatabaseMetadataConfig, DatabaseMetadataType, DynamoDbConnection, DynamoDbType,
-    IncrementalConfig, LogLevel, Recipe, ServiceConnection, SourceConfig, SourceSection,
-    WorkflowConfig,
+    AwsConfig, DatabaseMetadataConfig, DynamoDbConnection, DynamoDbType, IncrementalConfig,
+    LogLevel, Recipe, ServiceConnection, SourceConfig, SourceSection, WorkflowConfig,
 };
 pub use reference::reference_markdown;
 pub use secret::Secret;

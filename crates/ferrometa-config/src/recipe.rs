@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::filter::FilterPattern;
-use crate::kinds::{SinkConfig, SourceType};
+use crate::kinds::{SinkConfig, SourceType, WorkflowType};
 use crate::secret::Secret;
 use crate::server::OpenMetadataServerConfig;
 use crate::validate;
@@ -216,8 +216,9 @@ pub struct SourceConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct DatabaseMetadataConfig {
-    /// Pipeline type: `DatabaseMetadata`.
-    pub r#type: DatabaseMetadataType,
+    /// Workflow type: `DatabaseMetadata`. `Profiler` and `AutoClassification` are not
+    /// implemented yet and are errors.
+    pub r#type: WorkflowType,
     /// Mark tables that no longer exist in DynamoDB as deleted in the catalog.
     pub mark_deleted_tables: bool,
     /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB has no stored procedures.
@@ -297,7 +298,7 @@ pub struct DatabaseMetadataConfig {
 impl Default for DatabaseMetadataConfig {
     fn default() -> Self {
         DatabaseMetadataConfig {
-            r#type: DatabaseMetadataType::DatabaseMetadata,
+            r#type: WorkflowType::DatabaseMetadata,
             mark_deleted_tables: true,
             mark_deleted_stored_procedures: true,
             mark_deleted_schemas: false,
@@ -328,14 +329,6 @@ impl Default for DatabaseMetadataConfig {
             max_width: 2000,
         }
     }
-}
-
-/// The only pipeline type of the metadata workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub enum DatabaseMetadataType {
-    /// Database metadata extraction.
-    #[default]
-    DatabaseMetadata,
 }
 
 /// Incremental extraction settings (upstream schema; not supported by DynamoDB).

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use ferrometa_catalog::CatalogSink;
-use ferrometa_config::{Recipe, SinkConfig, SourceType, no_effect_keys};
+use ferrometa_config::{Recipe, SinkConfig, SourceType, WorkflowType, no_effect_keys};
 use ferrometa_core::{Sink, Source, Workflow, WorkflowSettings};
 use ferrometa_dynamodb::DynamoDbSource;
 use ferrometa_dynamodb::source::service_connection;
@@ -77,11 +77,11 @@ pub async fn create_workflow(recipe: &Recipe) -> Result<Workflow, RegistryError>
     }
     let sink = create_sink(recipe).await?;
     let source = create_source(recipe).await?;
-    Ok(Workflow::new(
-        WorkflowSettings::from_recipe(recipe),
-        source,
-        sink,
-    ))
+    let workflow = Workflow::new(WorkflowSettings::from_recipe(recipe), source, sink);
+    // The workflow type decides the processor between source and sink.
+    Ok(match recipe.source.source_config.config.r#type {
+        WorkflowType::DatabaseMetadata => workflow,
+    })
 }
 
 #[cfg(test)]

@@ -104,8 +104,41 @@ impl FilterPattern {
 }
 
 /// Whether `name` is filtered out by an optional pattern (absent filters nothing).
-pub fn filtered_out(pattern: Option<&FilterPattern>, name: &str) -> bool {
+fn filtered_out(pattern: Option<&FilterPattern>, name: &str) -> bool {
     pattern.is_some_and(|p| p.filtered_out(name))
+}
+
+/// The level of the hierarchy a filter pattern applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Database,
+    Schema,
+    Table,
+}
+
+/// Which databases, schemas and tables a run covers: the recipe's three filter patterns and
+/// whether they match fully qualified names. The source asks it what to read and the deletion
+/// planner what it may delete, so the two can never disagree.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub database: Option<FilterPattern>,
+    pub schema: Option<FilterPattern>,
+    pub table: Option<FilterPattern>,
+    /// Match against fully qualified names instead of plain names (`useFqnForFiltering`).
+    pub use_fqn: bool,
+}
+
+impl Scope {
+    /// Whether the entity `name` (with FQN `fqn`) at `level` is in scope.
+    pub fn includes(&self, level: Level, name: &str, fqn: &str) -> bool {
+        let pattern = match level {
+            Level::Database => &self.database,
+            Level::Schema => &self.schema,
+            Level::Table => &self.table,
+        };
+        let key = if self.use_fqn { fqn } else { name };
+        !filtered_out(pattern.as_ref(), key)
+    }
 }
 
 /// One compiled pattern and the text it was written as.
@@ -274,6 +307,28 @@ fn is_escaped(pattern: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scope_asks_the_pattern_of_the_level_with_the_name_or_the_fqn() {
+        let only = |p: &str| Some(FilterPattern::new([p], Vec::<&str>::new()).unwrap());
+        let scope = Scope {
+            database: only("^prod$"),
+            table: only("^orders"),
+            ..Scope::default()
+        };
+        assert!(scope.includes(Level::Database, "prod", "svc.prod"));
+        assert!(!scope.includes(Level::Database, "dev", "svc.dev"));
+        assert!(scope.includes(Level::Schema, "anything", "svc.prod.anything"));
+        assert!(scope.includes(Level::Table, "orders_2024", "svc.prod.default.orders_2024"));
+        assert!(!scope.includes(Level::Table, "users", "svc.prod.default.users"));
+        let by_fqn = Scope {
+            table: only("svc\\.prod\\.default\\.users"),
+            use_fqn: true,
+            ..Scope::default()
+        };
+        assert!(by_fqn.includes(Level::Table, "users", "svc.prod.default.users"));
+        assert!(!by_fqn.includes(Level::Table, "users", "svc.dev.default.users"));
+    }
 
     fn matches(pattern: &str, name: &str) -> bool {
         Pattern::new(pattern).unwrap().matches(name).unwrap()

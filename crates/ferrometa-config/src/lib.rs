@@ -34,7 +34,7 @@ mod sink;
 mod validate;
 
 pub use error::ConfigError;
-pub use filter::{FilterPattern, filtered_out};
+pub use filter::{FilterPattern, Level, Scope};
 pub use kinds::{SinkConfig, SourceType, WorkflowType};
 pub use load::{Format, from_json_value, load_file, load_str, load_str_with_env};
 pub use no_effect::{every_no_effect_key, no_effect_keys};

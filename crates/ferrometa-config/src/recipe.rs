@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::filter::FilterPattern;
+use crate::filter::{FilterPattern, Scope};
 use crate::kinds::{SinkConfig, SourceType, WorkflowType};
 use crate::secret::Secret;
 use crate::server::OpenMetadataServerConfig;
@@ -293,6 +293,18 @@ pub struct DatabaseMetadataConfig {
     /// ferrometa extension: most attributes (columns and children) inferred per table.
     #[serde(deserialize_with = "validate::at_least_one")]
     pub max_width: u32,
+}
+
+impl DatabaseMetadataConfig {
+    /// What the filter patterns let into the run.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            database: self.database_filter_pattern.clone(),
+            schema: self.schema_filter_pattern.clone(),
+            table: self.table_filter_pattern.clone(),
+            use_fqn: self.use_fqn_for_filtering,
+        }
+    }
 }
 
 impl Default for DatabaseMetadataConfig {

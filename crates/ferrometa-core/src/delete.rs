@@ -7,15 +7,15 @@
 
 use std::collections::BTreeSet;
 
-use ferrometa_config::FilterPattern;
+use ferrometa_config::{Level, Scope};
 
 use crate::traits::{SchemaListing, TableRef};
 
 /// How deletion is configured.
 #[derive(Debug, Clone)]
 pub struct DeletePolicy {
-    pub table_filter: Option<FilterPattern>,
-    pub use_fqn_for_filtering: bool,
+    /// What the run covers: a table out of scope is never deleted.
+    pub scope: Scope,
     /// Largest share (0..=1) of a schema's tables one run may delete.
     pub max_share: f64,
     /// Delete even above `max_share`.
@@ -46,14 +46,7 @@ pub fn plan_deletions(
     let stale: Vec<String> = existing
         .iter()
         .filter(|t| !listed.contains(&t.name))
-        .filter(|t| {
-            let key = if policy.use_fqn_for_filtering {
-                &t.fqn
-            } else {
-                &t.name
-            };
-            !ferrometa_config::filtered_out(policy.table_filter.as_ref(), key)
-        })
+        .filter(|t| policy.scope.includes(Level::Table, &t.name, &t.fqn))
         .map(|t| t.fqn.clone())
         .collect();
     if stale.is_empty() || policy.force {
@@ -76,6 +69,8 @@ pub fn plan_deletions(
 
 #[cfg(test)]
 mod tests {
+    use ferrometa_config::FilterPattern;
+
     use super::*;
 
     fn tables(names: &[&str]) -> Vec<TableRef> {
@@ -99,8 +94,7 @@ mod tests {
 
     fn policy() -> DeletePolicy {
         DeletePolicy {
-            table_filter: None,
-            use_fqn_for_filtering: false,
+            scope: Scope::default(),
             max_share: 0.5,
             force: false,
         }
@@ -154,7 +148,10 @@ mod tests {
     fn never_deletes_a_table_the_filter_excludes() {
         let filter = FilterPattern::new(Vec::<String>::new(), vec!["^keep_".to_string()]).unwrap();
         let by_name = DeletePolicy {
-            table_filter: Some(filter),
+            scope: Scope {
+                table: Some(filter),
+                ..Scope::default()
+            },
             ..policy()
         };
         let existing = tables(&["a", "b", "keep_me", "gone"]);
@@ -173,8 +170,11 @@ mod tests {
         )
         .unwrap();
         let by_fqn = DeletePolicy {
-            table_filter: Some(filter),
-            use_fqn_for_filtering: true,
+            scope: Scope {
+                table: Some(filter),
+                use_fqn: true,
+                ..Scope::default()
+            },
             ..policy()
         };
         let existing = tables(&["a", "b", "c", "d", "e"]);

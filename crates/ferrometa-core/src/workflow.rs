@@ -63,8 +63,7 @@ impl WorkflowSettings {
             raise_on_error: wc.raise_on_error,
             success_threshold: wc.success_threshold,
             delete: sc.mark_deleted_tables.then(|| DeletePolicy {
-                table_filter: sc.table_filter_pattern.clone(),
-                use_fqn_for_filtering: sc.use_fqn_for_filtering,
+                scope: sc.scope(),
                 max_share: sc.mark_deleted_max_share,
                 force: sc.mark_deleted_force,
             }),

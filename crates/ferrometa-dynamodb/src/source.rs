@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use ferrometa_config::{
-    DatabaseMetadataConfig, DynamoDbConnection, OpenMetadataServerConfig, filtered_out,
+    DatabaseMetadataConfig, DynamoDbConnection, Level, OpenMetadataServerConfig,
 };
 use ferrometa_core::{BoxError, CheckResult, Emitter, Failure, SchemaListing, Source, SourceEvent};
 use ferrometa_model::fqn::{build, child, encode_name};
@@ -160,13 +160,9 @@ impl DynamoDbSource {
         )))
         .await?;
 
+        let scope = cfg.scope();
         let database_fqn = self.database_fqn();
-        let db_key = if cfg.use_fqn_for_filtering {
-            database_fqn.as_str()
-        } else {
-            self.database_name.as_str()
-        };
-        if filtered_out(cfg.database_filter_pattern.as_ref(), db_key) {
+        if !scope.includes(Level::Database, &self.database_name, &database_fqn) {
             send(SourceEvent::Filtered {
                 name: database_fqn,
                 reason: "Database Filtered Out".into(),
@@ -184,12 +180,7 @@ impl DynamoDbSource {
         .await?;
 
         let schema_fqn = self.schema_fqn();
-        let schema_key = if cfg.use_fqn_for_filtering {
-            schema_fqn.as_str()
-        } else {
-            SCHEMA_NAME
-        };
-        if filtered_out(cfg.schema_filter_pattern.as_ref(), schema_key) {
+        if !scope.includes(Level::Schema, SCHEMA_NAME, &schema_fqn) {
             send(SourceEvent::Filtered {
                 name: schema_fqn,
                 reason: "Schema Filtered Out".into(),
@@ -229,19 +220,14 @@ impl DynamoDbSource {
         let mut selected = Vec::new();
         for name in &names {
             let fqn = self.table_fqn(name);
-            let key = if cfg.use_fqn_for_filtering {
-                fqn.as_str()
+            if scope.includes(Level::Table, name, &fqn) {
+                selected.push(name.clone());
             } else {
-                name.as_str()
-            };
-            if filtered_out(cfg.table_filter_pattern.as_ref(), key) {
                 send(SourceEvent::Filtered {
                     name: fqn,
                     reason: "Table Filtered Out".into(),
                 })
                 .await?;
-            } else {
-                selected.push(name.clone());
             }
         }
         send(SourceEvent::Total(selected.len() as u64)).await?;

@@ -1,7 +1,7 @@
 //! Filter semantics of OpenMetadata's `filters.py` and its unit tests, through recipes.
 
 use crate::common::{BASE, edit, load};
-use ferrometa_config::{FilterPattern, filtered_out};
+use ferrometa_config::{FilterPattern, Level, Scope};
 
 /// The table filter of a recipe whose `tableFilterPattern` is `pattern` (YAML flow mapping).
 fn table_filter(pattern: &str) -> FilterPattern {
@@ -117,11 +117,16 @@ fn python_end_anchors() {
 }
 
 #[test]
-fn optional_helper_and_constructor() {
-    assert!(!filtered_out(None, "anything"));
+fn scope_and_constructor() {
+    let open = Scope::default();
+    assert!(open.includes(Level::Table, "anything", "s.d.default.anything"));
     let filter = FilterPattern::new(["^a"], ["^b"]).unwrap();
-    assert!(filtered_out(Some(&filter), "b"));
-    assert!(!filtered_out(Some(&filter), "abc"));
+    let scope = Scope {
+        table: Some(filter),
+        ..Scope::default()
+    };
+    assert!(!scope.includes(Level::Table, "b", "s.d.default.b"));
+    assert!(scope.includes(Level::Table, "abc", "s.d.default.abc"));
     let error = FilterPattern::new(["ok", "("], Vec::<String>::new()).unwrap_err();
     assert_eq!(error.field_path(), Some("includes[1]"));
 }

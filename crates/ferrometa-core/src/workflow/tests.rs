@@ -164,8 +164,7 @@ fn settings() -> WorkflowSettings {
         raise_on_error: true,
         success_threshold: 90,
         delete: Some(DeletePolicy {
-            table_filter: None,
-            use_fqn_for_filtering: false,
+            scope: Default::default(),
             max_share: 0.5,
             force: false,
         }),

@@ -8,12 +8,12 @@
 //! [`delete::plan_deletions`] which catalog tables may be marked deleted.
 
 pub mod delete;
-pub mod error;
 pub mod status;
 pub mod traits;
 pub mod workflow;
 
-pub use error::ErrorChain;
+/// The error convention's one rendering, re-exported for the front ends.
+pub use ferrometa_model::ErrorChain;
 pub use status::{Failure, StepStatus, WorkflowStatus};
 pub use traits::{
     BoxError, CheckResult, Emitter, Processor, Progress, SchemaListing, Sink, Source, SourceEvent,

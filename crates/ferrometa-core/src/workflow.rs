@@ -7,11 +7,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use ferrometa_config::Recipe;
-use ferrometa_model::{CreateEntity, EntityType};
+use ferrometa_model::{CreateEntity, EntityType, ErrorChain};
 use tokio::sync::mpsc;
 
 use crate::delete::{DeletePolicy, DeletionPlan, plan_deletions};
-use crate::error::ErrorChain;
 use crate::status::{Failure, Reason, StepStatus, WorkflowStatus};
 use crate::traits::{
     BoxError, Emitter, Processor, Progress, SchemaListing, Sink, Source, SourceEvent, WriteOutcome,

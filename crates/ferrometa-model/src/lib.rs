@@ -4,11 +4,15 @@
 //! (camelCase keys, optional fields omitted), so a sink can send them as they are.
 //! [`fqn`] builds fully qualified names by OpenMetadata's rules and applies the
 //! reserved-character encoding of its Python client. [`write`] holds what a write reports
-//! ([`WriteOutcome`]) and what a destination lists back ([`TableRef`]).
+//! ([`WriteOutcome`]) and what a destination lists back ([`TableRef`]). [`error`] holds the
+//! error convention every crate follows and its one rendering, [`ErrorChain`]; it lives here,
+//! at the root of the dependency graph, so that every crate can use it.
 
 pub mod entity;
+pub mod error;
 pub mod fqn;
 pub mod write;
 
 pub use entity::*;
+pub use error::ErrorChain;
 pub use write::{TableRef, WriteOutcome};

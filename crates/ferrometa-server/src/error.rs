@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ferrometa_catalog::CatalogError;
-use ferrometa_core::ErrorChain;
+use ferrometa_model::ErrorChain;
 use serde_json::json;
 
 /// Everything that can go wrong outside a request.

@@ -112,12 +112,11 @@ mod tests {
 
     #[test]
     fn service_is_stored_with_bookkeeping_first() {
-        let service = CreateEntity::DatabaseService(CreateDatabaseService {
+        let service = CreateEntity::DatabaseService(Box::new(CreateDatabaseService {
             name: "my.dyn".into(),
             service_type: "DynamoDB".into(),
-            description: None,
-            connection: None,
-        });
+            ..Default::default()
+        }));
         let header = Header {
             id: "i",
             version: Version::INITIAL,
@@ -148,15 +147,11 @@ mod tests {
         nested.children = Some(vec![Column::new("c", DataType::Int)]);
         let table = CreateEntity::Table(Box::new(CreateTable {
             name: "t".into(),
-            display_name: None,
-            description: None,
-            table_type: TableType::Regular,
+            table_type: Some(TableType::Regular),
             columns: vec![nested],
-            table_constraints: None,
             database_schema: "svc.default.default".into(),
-            source_url: None,
-            extension: None,
             source_hash: Some("h".into()),
+            ..Default::default()
         }));
         let content = content(&EntityRequest::from(&table), Some(&schema));
         let keys: Vec<&str> = content.keys().map(String::as_str).collect();

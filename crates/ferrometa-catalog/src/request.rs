@@ -247,12 +247,12 @@ mod tests {
 
     #[test]
     fn model_requests_keep_the_model_hash() {
-        let service = CreateEntity::DatabaseService(ferrometa_model::CreateDatabaseService {
-            name: "svc".into(),
-            service_type: "DynamoDB".into(),
-            description: None,
-            connection: None,
-        });
+        let service =
+            CreateEntity::DatabaseService(Box::new(ferrometa_model::CreateDatabaseService {
+                name: "svc".into(),
+                service_type: "DynamoDB".into(),
+                ..Default::default()
+            }));
         let request = EntityRequest::from(&service);
         assert_eq!(request.hash, service.content_hash());
         assert_eq!((request.fqn(), request.parent_fqn()), ("svc", None));

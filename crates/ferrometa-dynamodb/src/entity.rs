@@ -395,15 +395,14 @@ pub fn create_table(meta: &TableMetadata<'_>) -> CreateTable {
     let name = table_name(meta.description);
     CreateTable {
         name: encode_name(name),
-        display_name: None,
         description: Some(description(meta)),
-        table_type: TableType::Regular,
+        table_type: Some(TableType::Regular),
         columns: meta.inference.columns.clone(),
         table_constraints: meta.inference.table_constraints.clone(),
         database_schema: meta.schema_fqn.to_string(),
         source_url: Some(source_url(meta.region, name)),
         extension: Some(extension(meta)),
-        source_hash: None,
+        ..Default::default()
     }
 }
 

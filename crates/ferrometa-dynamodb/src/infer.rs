@@ -244,14 +244,8 @@ impl Inferrer {
                 let pk = encode_name(truncate_chars(&hash.name, MAX_NAME_CHARS));
                 let sk = encode_name(truncate_chars(&range.name, MAX_NAME_CHARS));
                 Some(vec![
-                    TableConstraint {
-                        constraint_type: ConstraintType::PrimaryKey,
-                        columns: vec![pk, sk.clone()],
-                    },
-                    TableConstraint {
-                        constraint_type: ConstraintType::SortKey,
-                        columns: vec![sk],
-                    },
+                    TableConstraint::new(ConstraintType::PrimaryKey, vec![pk, sk.clone()]),
+                    TableConstraint::new(ConstraintType::SortKey, vec![sk]),
                 ])
             }
             _ => None,

@@ -150,14 +150,13 @@ impl DynamoDbSource {
             out.send(event).await.map_err(|_| DynamoDbError::Closed)
         };
         let cfg = &self.config;
-        send(entity_event(CreateEntity::DatabaseService(
+        send(entity_event(CreateEntity::DatabaseService(Box::new(
             CreateDatabaseService {
                 name: self.service_name.clone(),
                 service_type: SERVICE_TYPE.to_string(),
-                description: None,
-                connection: None,
+                ..Default::default()
             },
-        )))
+        ))))
         .await?;
 
         let scope = cfg.scope();
@@ -170,13 +169,13 @@ impl DynamoDbSource {
             .await?;
             return Ok(());
         }
-        send(entity_event(CreateEntity::Database(CreateDatabase {
-            name: self.database_name.clone(),
-            service: self.service_name.clone(),
-            description: None,
-            source_url: None,
-            source_hash: None,
-        })))
+        send(entity_event(CreateEntity::Database(Box::new(
+            CreateDatabase {
+                name: self.database_name.clone(),
+                service: self.service_name.clone(),
+                ..Default::default()
+            },
+        ))))
         .await?;
 
         let schema_fqn = self.schema_fqn();
@@ -188,15 +187,13 @@ impl DynamoDbSource {
             .await?;
             return Ok(());
         }
-        send(entity_event(CreateEntity::DatabaseSchema(
+        send(entity_event(CreateEntity::DatabaseSchema(Box::new(
             CreateDatabaseSchema {
                 name: SCHEMA_NAME.to_string(),
                 database: database_fqn,
-                description: None,
-                source_url: None,
-                source_hash: None,
+                ..Default::default()
             },
-        )))
+        ))))
         .await?;
 
         if !cfg.include_tables {

@@ -1,113 +1,320 @@
 //! The `Create*` request shapes of OpenMetadata's database hierarchy.
+//!
+//! The structs carry every field of OpenMetadata's 2.0 schemas and reject any other, so the
+//! REST server validates request bodies with them; the fields ferrometa's sources leave out
+//! are `None` and not serialized. Optional fields have no `#[serde(default)]`: serde reads a
+//! missing `Option` as `None` anyway, and without it a struct sent as a JSON array (a form
+//! serde also reads) must still list every field.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-/// OpenMetadata column data types used by ferrometa (a subset of `table.json#/definitions/dataType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum DataType {
-    Number,
-    Int,
-    Bigint,
-    Decimal,
-    Double,
-    Float,
-    String,
-    Binary,
-    Bytes,
-    Boolean,
-    Null,
-    Struct,
-    Array,
-    Set,
-    Union,
-    Map,
-    Json,
-    Unknown,
+/// An enum of OpenMetadata string values, with `as_str`, `from_name` and serde as the text.
+/// Deserializing reads a string: a derived enum would also take `{"INT": null}`.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $text:literal,)* }
+    ) => {
+        $(#[$meta])*
+        pub enum $name {
+            $($(#[$variant_meta])* $variant,)*
+        }
+
+        impl $name {
+            const NAMES: &[&str] = &[$($text),*];
+
+            /// The value as OpenMetadata spells it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// The value OpenMetadata spells `name`, if any.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let name = String::deserialize(deserializer)?;
+                $name::from_name(&name).ok_or_else(|| D::Error::unknown_variant(&name, $name::NAMES))
+            }
+        }
+    };
 }
 
-impl DataType {
-    /// The enum value as OpenMetadata spells it (`"STRING"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DataType::Number => "NUMBER",
-            DataType::Int => "INT",
-            DataType::Bigint => "BIGINT",
-            DataType::Decimal => "DECIMAL",
-            DataType::Double => "DOUBLE",
-            DataType::Float => "FLOAT",
-            DataType::String => "STRING",
-            DataType::Binary => "BINARY",
-            DataType::Bytes => "BYTES",
-            DataType::Boolean => "BOOLEAN",
-            DataType::Null => "NULL",
-            DataType::Struct => "STRUCT",
-            DataType::Array => "ARRAY",
-            DataType::Set => "SET",
-            DataType::Union => "UNION",
-            DataType::Map => "MAP",
-            DataType::Json => "JSON",
-            DataType::Unknown => "UNKNOWN",
+string_enum! {
+    /// Column data type (`table.json#/definitions/dataType` in 2.0.7).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum DataType {
+        Number = "NUMBER",
+        Tinyint = "TINYINT",
+        Smallint = "SMALLINT",
+        Int = "INT",
+        Bigint = "BIGINT",
+        Byteint = "BYTEINT",
+        Bytes = "BYTES",
+        Float = "FLOAT",
+        Double = "DOUBLE",
+        Decimal = "DECIMAL",
+        Numeric = "NUMERIC",
+        Timestamp = "TIMESTAMP",
+        Timestampz = "TIMESTAMPZ",
+        Time = "TIME",
+        Date = "DATE",
+        Datetime = "DATETIME",
+        Interval = "INTERVAL",
+        String = "STRING",
+        Mediumtext = "MEDIUMTEXT",
+        Text = "TEXT",
+        Char = "CHAR",
+        Long = "LONG",
+        Varchar = "VARCHAR",
+        Boolean = "BOOLEAN",
+        Binary = "BINARY",
+        Varbinary = "VARBINARY",
+        Array = "ARRAY",
+        Blob = "BLOB",
+        Longblob = "LONGBLOB",
+        Mediumblob = "MEDIUMBLOB",
+        Map = "MAP",
+        Struct = "STRUCT",
+        Union = "UNION",
+        Set = "SET",
+        Geography = "GEOGRAPHY",
+        Enum = "ENUM",
+        Json = "JSON",
+        Uuid = "UUID",
+        Variant = "VARIANT",
+        Geometry = "GEOMETRY",
+        Bytea = "BYTEA",
+        Aggregatefunction = "AGGREGATEFUNCTION",
+        Error = "ERROR",
+        Fixed = "FIXED",
+        Record = "RECORD",
+        Null = "NULL",
+        Super = "SUPER",
+        Hllsketch = "HLLSKETCH",
+        PgLsn = "PG_LSN",
+        PgSnapshot = "PG_SNAPSHOT",
+        Tsquery = "TSQUERY",
+        TxidSnapshot = "TXID_SNAPSHOT",
+        Xml = "XML",
+        Macaddr = "MACADDR",
+        Tsvector = "TSVECTOR",
+        Unknown = "UNKNOWN",
+        Cidr = "CIDR",
+        Inet = "INET",
+        Clob = "CLOB",
+        Rowid = "ROWID",
+        Lowcardinality = "LOWCARDINALITY",
+        Year = "YEAR",
+        Point = "POINT",
+        Polygon = "POLYGON",
+        Tuple = "TUPLE",
+        Spatial = "SPATIAL",
+        Table = "TABLE",
+        Ntext = "NTEXT",
+        Image = "IMAGE",
+        Ipv4 = "IPV4",
+        Ipv6 = "IPV6",
+        Datetimerange = "DATETIMERANGE",
+        Hll = "HLL",
+        Largeint = "LARGEINT",
+        QuantileState = "QUANTILE_STATE",
+        AggState = "AGG_STATE",
+        Bitmap = "BITMAP",
+        Uint = "UINT",
+        Bit = "BIT",
+        Money = "MONEY",
+        MeasureHidden = "MEASURE HIDDEN",
+        MeasureVisible = "MEASURE VISIBLE",
+        Measure = "MEASURE",
+        Kpi = "KPI",
+        Heirarchy = "HEIRARCHY",
+        Hierarchyid = "HIERARCHYID",
+    }
+}
+
+string_enum! {
+    /// Column-level constraint (`table.json#/definitions/constraint`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ColumnConstraint {
+        Null = "NULL",
+        NotNull = "NOT_NULL",
+        Unique = "UNIQUE",
+        PrimaryKey = "PRIMARY_KEY",
+    }
+}
+
+string_enum! {
+    /// Table-level constraint type (`table.json#/definitions/tableConstraint`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum ConstraintType {
+        Unique = "UNIQUE",
+        PrimaryKey = "PRIMARY_KEY",
+        ForeignKey = "FOREIGN_KEY",
+        SortKey = "SORT_KEY",
+        DistKey = "DIST_KEY",
+        ClusterKey = "CLUSTER_KEY",
+    }
+}
+
+string_enum! {
+    /// `table.json#/definitions/tableType` in 2.0.7; DynamoDB tables are `Regular`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum TableType {
+        #[default]
+        Regular = "Regular",
+        External = "External",
+        Dynamic = "Dynamic",
+        View = "View",
+        SecureView = "SecureView",
+        MaterializedView = "MaterializedView",
+        Iceberg = "Iceberg",
+        Local = "Local",
+        Partitioned = "Partitioned",
+        Foreign = "Foreign",
+        Transient = "Transient",
+        Stream = "Stream",
+        Stage = "Stage",
+        SemanticView = "SemanticView",
+    }
+}
+
+/// `type/entityReference.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EntityReference {
+    /// A UUID, kept as text (the model has no UUID type): a reader of client input checks it.
+    pub id: String,
+    pub r#type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fully_qualified_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inherited: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
+
+/// `type/tagLabel.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TagLabel {
+    #[serde(rename = "tagFQN")]
+    pub tag_fqn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<Value>,
+    pub source: String,
+    pub label_type: String,
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+/// `table.json#/definitions/tableConstraint`; ferrometa's are over local column names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TableConstraint {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_type: Option<ConstraintType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referred_columns: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relationship_type: Option<String>,
+}
+
+impl TableConstraint {
+    /// A constraint of `constraint_type` over `columns`.
+    pub fn new(constraint_type: ConstraintType, columns: Vec<String>) -> Self {
+        TableConstraint {
+            constraint_type: Some(constraint_type),
+            columns: Some(columns),
+            referred_columns: None,
+            relationship_type: None,
         }
     }
 }
 
-/// Column-level constraint (`table.json#/definitions/constraint`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ColumnConstraint {
-    Null,
-    NotNull,
-    Unique,
-    PrimaryKey,
-}
-
-/// Table-level constraint type (`table.json#/definitions/tableConstraint`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ConstraintType {
-    Unique,
-    PrimaryKey,
-    ForeignKey,
-    SortKey,
-    DistKey,
-    ClusterKey,
-}
-
-/// A table constraint over local column names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TableConstraint {
-    pub constraint_type: ConstraintType,
-    pub columns: Vec<String>,
-}
-
-/// One column, possibly with nested children (STRUCT, UNION, ARRAY of STRUCT).
+/// One column (`table.json#/definitions/column`), possibly with nested children (STRUCT,
+/// UNION, ARRAY of STRUCT).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Column {
     /// Encoded name (reserved characters replaced, see [`crate::fqn::encode_name`]).
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     pub data_type: DataType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub array_data_type: Option<DataType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_length: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_type_display: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagLabel>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub constraint: Option<ColumnConstraint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ordinal_position: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordinal_position: Option<i64>,
     /// Server-assigned in responses; never sent in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fully_qualified_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_schema: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Column>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_metrics: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<Value>,
 }
 
 impl Column {
@@ -118,90 +325,174 @@ impl Column {
             display_name: None,
             data_type,
             array_data_type: None,
+            data_length: None,
+            precision: None,
+            scale: None,
             data_type_display: None,
             description: None,
+            tags: None,
             constraint: None,
             ordinal_position: None,
             fully_qualified_name: None,
+            json_schema: None,
             children: None,
+            profile: None,
+            custom_metrics: None,
+            extension: None,
         }
     }
 }
 
-/// `TableType` enum; DynamoDB tables are `Regular`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum TableType {
-    #[default]
-    Regular,
-    External,
-    View,
-}
-
 /// `api/services/createDatabaseService.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateDatabaseService {
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// `databaseService.json#/definitions/databaseServiceType`.
     pub service_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagLabel>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<Value>,
     /// `{"config": {...}}`; carries no secrets unless the recipe asked to store them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "json_object",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<EntityReference>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingestion_runner: Option<EntityReference>,
+}
+
+/// A JSON object, or null: the schema's `connection` is an object.
+fn json_object<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Ok(Option::<Map<String, Value>>::deserialize(deserializer)?.map(Value::Object))
 }
 
 /// `api/data/createDatabase.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateDatabase {
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// The service name (OpenMetadata's client sends the raw name).
     pub service: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagLabel>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<EntityReference>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_period: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub life_cycle: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_hash: Option<String>,
 }
 
 /// `api/data/createDatabaseSchema.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateDatabaseSchema {
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// FQN of the parent database.
     pub database: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<EntityReference>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagLabel>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_period: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub life_cycle: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_hash: Option<String>,
 }
 
 /// `api/data/createTable.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateTable {
     /// Encoded table name.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    pub table_type: TableType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_type: Option<TableType>,
     pub columns: Vec<Column>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_model: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_constraints: Option<Vec<TableConstraint>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_partition: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_profiler_config: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<EntityReference>>,
     /// FQN of the parent schema.
     pub database_schema: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagLabel>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_definition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_period: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
     /// Source-specific properties (custom properties in OpenMetadata's terms).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub life_cycle: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_hash: Option<String>,
 }
 
@@ -209,9 +500,9 @@ pub struct CreateTable {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateEntity {
-    DatabaseService(CreateDatabaseService),
-    Database(CreateDatabase),
-    DatabaseSchema(CreateDatabaseSchema),
+    DatabaseService(Box<CreateDatabaseService>),
+    Database(Box<CreateDatabase>),
+    DatabaseSchema(Box<CreateDatabaseSchema>),
     Table(Box<CreateTable>),
 }
 
@@ -366,15 +657,10 @@ mod tests {
     fn table(name: &str) -> CreateEntity {
         CreateEntity::Table(Box::new(CreateTable {
             name: name.into(),
-            display_name: None,
-            description: None,
-            table_type: TableType::Regular,
+            table_type: Some(TableType::Regular),
             columns: vec![Column::new("pk", DataType::String)],
-            table_constraints: None,
             database_schema: "svc.default.default".into(),
-            source_url: None,
-            extension: None,
-            source_hash: None,
+            ..CreateTable::default()
         }))
     }
 
@@ -384,6 +670,26 @@ mod tests {
         assert_eq!(
             json,
             r#"{"name":"orders","tableType":"Regular","columns":[{"name":"pk","dataType":"STRING"}],"databaseSchema":"svc.default.default"}"#
+        );
+    }
+
+    #[test]
+    fn string_enums_take_only_their_spelling() {
+        for name in DataType::NAMES {
+            let data_type: DataType = serde_json::from_value(Value::from(*name)).unwrap();
+            assert_eq!(data_type.as_str(), *name);
+        }
+        let unknown = serde_json::from_value::<DataType>(Value::from("WIDGET")).unwrap_err();
+        assert!(
+            unknown.to_string().starts_with("unknown variant `WIDGET`"),
+            "{unknown}"
+        );
+        let map = serde_json::json!({"INT": null});
+        let map = serde_json::from_value::<DataType>(map).unwrap_err();
+        assert_eq!(map.to_string(), "invalid type: map, expected a string");
+        assert_eq!(
+            serde_json::to_string(&DataType::MeasureHidden).unwrap(),
+            r#""MEASURE HIDDEN""#
         );
     }
 

@@ -470,7 +470,7 @@ fn encode_table(table: &mut CreateTable) {
     table.name = encode_name(&table.name);
     columns(&mut table.columns);
     for constraint in table.table_constraints.iter_mut().flatten() {
-        for col in &mut constraint.columns {
+        for col in constraint.columns.iter_mut().flatten() {
             *col = encode_name(col);
         }
     }
@@ -581,18 +581,14 @@ mod tests {
         outer.children = Some(vec![child]);
         let mut table = CreateTable {
             name: "we::ird\"name".into(),
-            display_name: None,
-            description: None,
-            table_type: TableType::Regular,
+            table_type: Some(TableType::Regular),
             columns: vec![outer],
-            table_constraints: Some(vec![TableConstraint {
-                constraint_type: ConstraintType::PrimaryKey,
-                columns: vec!["a::b".into()],
-            }]),
+            table_constraints: Some(vec![TableConstraint::new(
+                ConstraintType::PrimaryKey,
+                vec!["a::b".into()],
+            )]),
             database_schema: "svc.default.default".into(),
-            source_url: None,
-            extension: None,
-            source_hash: None,
+            ..Default::default()
         };
         encode_table(&mut table);
         assert_eq!(
@@ -609,7 +605,7 @@ mod tests {
         );
         assert_eq!(
             table.table_constraints.unwrap()[0].columns,
-            ["a__reserved__colon__b"]
+            Some(vec!["a__reserved__colon__b".to_string()])
         );
     }
 

@@ -2,49 +2,23 @@
 //! the way its server does, and turned into catalog requests; and the small bodies of
 //! restore and `deleteStale`.
 //!
-//! The body is parsed as JSON, then deserialized into a schema struct with
-//! `deny_unknown_fields`, which only validates: what is stored is the body itself (nulls
+//! The body is parsed as JSON, then deserialized into ferrometa-model's `Create*` structs,
+//! which deny unknown fields; that only validates: what is stored is the body itself (nulls
 //! dropped), so every schema field the client sends is kept as sent. A field no schema has
 //! is a 400 naming it, with its path.
 
 use std::collections::HashSet;
 
 use ferrometa_catalog::EntityRequest;
-use ferrometa_model::EntityType;
+use ferrometa_model::{
+    Column, ColumnConstraint, ConstraintType, CreateDatabase, CreateDatabaseSchema,
+    CreateDatabaseService, CreateTable, DataType, EntityReference, EntityType, TableType,
+};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
-
-/// `table.json#/definitions/dataType` in 2.0.7.
-#[rustfmt::skip]
-const DATA_TYPES: &[&str] = &[
-    "NUMBER", "TINYINT", "SMALLINT", "INT", "BIGINT", "BYTEINT", "BYTES", "FLOAT", "DOUBLE",
-    "DECIMAL", "NUMERIC", "TIMESTAMP", "TIMESTAMPZ", "TIME", "DATE", "DATETIME", "INTERVAL",
-    "STRING", "MEDIUMTEXT", "TEXT", "CHAR", "LONG", "VARCHAR", "BOOLEAN", "BINARY", "VARBINARY",
-    "ARRAY", "BLOB", "LONGBLOB", "MEDIUMBLOB", "MAP", "STRUCT", "UNION", "SET", "GEOGRAPHY",
-    "ENUM", "JSON", "UUID", "VARIANT", "GEOMETRY", "BYTEA", "AGGREGATEFUNCTION", "ERROR", "FIXED",
-    "RECORD", "NULL", "SUPER", "HLLSKETCH", "PG_LSN", "PG_SNAPSHOT", "TSQUERY", "TXID_SNAPSHOT",
-    "XML", "MACADDR", "TSVECTOR", "UNKNOWN", "CIDR", "INET", "CLOB", "ROWID", "LOWCARDINALITY",
-    "YEAR", "POINT", "POLYGON", "TUPLE", "SPATIAL", "TABLE", "NTEXT", "IMAGE", "IPV4", "IPV6",
-    "DATETIMERANGE", "HLL", "LARGEINT", "QUANTILE_STATE", "AGG_STATE", "BITMAP", "UINT", "BIT",
-    "MONEY", "MEASURE HIDDEN", "MEASURE VISIBLE", "MEASURE", "KPI", "HEIRARCHY", "HIERARCHYID",
-];
-
-/// `table.json#/definitions/tableType` in 2.0.7.
-#[rustfmt::skip]
-const TABLE_TYPES: &[&str] = &[
-    "Regular", "External", "Dynamic", "View", "SecureView", "MaterializedView", "Iceberg", "Local",
-    "Partitioned", "Foreign", "Transient", "Stream", "Stage", "SemanticView",
-];
-
-const COLUMN_CONSTRAINTS: &[&str] = &["NULL", "NOT_NULL", "UNIQUE", "PRIMARY_KEY"];
-
-#[rustfmt::skip]
-const TABLE_CONSTRAINTS: &[&str] = &[
-    "UNIQUE", "PRIMARY_KEY", "FOREIGN_KEY", "SORT_KEY", "DIST_KEY", "CLUSTER_KEY",
-];
 
 /// `databaseService.json#/definitions/databaseServiceType` in 2.0.7.
 #[rustfmt::skip]
@@ -63,170 +37,6 @@ const SERVICE_TYPES: &[&str] = &[
 /// password-format fields in its answers.
 const SECRET_KEY_PARTS: &[&str] = &["password", "secret", "token", "privatekey", "apikey"];
 const MASK: &str = "*********";
-
-// The schema structs below only validate: serde reads every field, the checks some.
-
-/// `type/entityReference.json`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
-struct EntityReference {
-    id: uuid::Uuid,
-    r#type: String,
-    name: Option<String>,
-    fully_qualified_name: Option<String>,
-    description: Option<String>,
-    display_name: Option<String>,
-    deleted: Option<bool>,
-    inherited: Option<bool>,
-    href: Option<String>,
-}
-
-/// `type/tagLabel.json`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
-struct TagLabel {
-    #[serde(rename = "tagFQN")]
-    tag_fqn: String,
-    name: Option<String>,
-    display_name: Option<String>,
-    description: Option<String>,
-    style: Option<Value>,
-    source: String,
-    label_type: String,
-    state: String,
-    href: Option<String>,
-    reason: Option<String>,
-    applied_at: Option<Value>,
-    applied_by: Option<String>,
-    metadata: Option<Value>,
-}
-
-/// `api/services/createDatabaseService.json`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
-struct CreateDatabaseService {
-    name: String,
-    display_name: Option<String>,
-    description: Option<String>,
-    tags: Option<Vec<TagLabel>>,
-    style: Option<Value>,
-    service_type: String,
-    connection: Option<Map<String, Value>>,
-    owners: Option<Vec<EntityReference>>,
-    data_products: Option<Vec<String>>,
-    domains: Option<Vec<String>>,
-    ingestion_runner: Option<EntityReference>,
-}
-
-/// `api/data/createDatabase.json`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
-struct CreateDatabase {
-    name: String,
-    display_name: Option<String>,
-    description: Option<String>,
-    tags: Option<Vec<TagLabel>>,
-    owners: Option<Vec<EntityReference>>,
-    service: String,
-    data_products: Option<Vec<String>>,
-    default: Option<bool>,
-    retention_period: Option<String>,
-    extension: Option<Value>,
-    source_url: Option<String>,
-    domains: Option<Vec<String>>,
-    life_cycle: Option<Value>,
-    source_hash: Option<String>,
-}
-
-/// `api/data/createDatabaseSchema.json`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
-struct CreateDatabaseSchema {
-    name: String,
-    display_name: Option<String>,
-    description: Option<String>,
-    owners: Option<Vec<EntityReference>>,
-    database: String,
-    data_products: Option<Vec<String>>,
-    tags: Option<Vec<TagLabel>>,
-    retention_period: Option<String>,
-    extension: Option<Value>,
-    source_url: Option<String>,
-    domains: Option<Vec<String>>,
-    life_cycle: Option<Value>,
-    source_hash: Option<String>,
-}
-
-/// `api/data/createTable.json`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
-struct CreateTable {
-    name: String,
-    display_name: Option<String>,
-    description: Option<String>,
-    table_type: Option<String>,
-    columns: Vec<Column>,
-    data_model: Option<Value>,
-    location_path: Option<String>,
-    table_constraints: Option<Vec<TableConstraint>>,
-    aliases: Option<Vec<Value>>,
-    table_partition: Option<Value>,
-    table_profiler_config: Option<Value>,
-    owners: Option<Vec<EntityReference>>,
-    database_schema: String,
-    tags: Option<Vec<TagLabel>>,
-    schema_definition: Option<String>,
-    retention_period: Option<String>,
-    extension: Option<Value>,
-    source_url: Option<String>,
-    domains: Option<Vec<String>>,
-    data_products: Option<Vec<String>>,
-    file_format: Option<String>,
-    life_cycle: Option<Value>,
-    source_hash: Option<String>,
-}
-
-/// `entity/data/table.json#/definitions/column`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
-struct Column {
-    name: String,
-    display_name: Option<String>,
-    data_type: String,
-    array_data_type: Option<String>,
-    data_length: Option<i64>,
-    precision: Option<i64>,
-    scale: Option<i64>,
-    data_type_display: Option<String>,
-    description: Option<String>,
-    fully_qualified_name: Option<String>,
-    tags: Option<Vec<TagLabel>>,
-    constraint: Option<String>,
-    ordinal_position: Option<i64>,
-    json_schema: Option<String>,
-    children: Option<Vec<Column>>,
-    profile: Option<Value>,
-    custom_metrics: Option<Vec<Value>>,
-    extension: Option<Value>,
-}
-
-/// `entity/data/table.json#/definitions/tableConstraint`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
-struct TableConstraint {
-    constraint_type: Option<String>,
-    columns: Option<Vec<String>>,
-    referred_columns: Option<Vec<String>>,
-    relationship_type: Option<String>,
-}
 
 /// `api/data/restoreEntity.json`.
 #[derive(Deserialize)]
@@ -297,6 +107,10 @@ pub(crate) fn create_request(
     match entity_type {
         EntityType::DatabaseService => {
             let request: CreateDatabaseService = deserialize(&body, what)?;
+            check_ids(what, "owners", request.owners.as_deref())?;
+            if let Some(runner) = &request.ingestion_runner {
+                check_id(what, "ingestionRunner.id", runner)?;
+            }
             check_name(&request.name)?;
             one_of(
                 "serviceType",
@@ -307,16 +121,20 @@ pub(crate) fn create_request(
         }
         EntityType::Database => {
             let request: CreateDatabase = deserialize(&body, what)?;
+            check_ids(what, "owners", request.owners.as_deref())?;
             check_name(&request.name)?;
             check_source_hash(request.source_hash.as_deref())?;
         }
         EntityType::DatabaseSchema => {
             let request: CreateDatabaseSchema = deserialize(&body, what)?;
+            check_ids(what, "owners", request.owners.as_deref())?;
             check_name(&request.name)?;
             check_source_hash(request.source_hash.as_deref())?;
         }
         EntityType::Table => {
+            check_table_enums(&body)?;
             let request: CreateTable = deserialize(&body, what)?;
+            check_ids(what, "owners", request.owners.as_deref())?;
             check_table(&request)?;
         }
     }
@@ -334,6 +152,28 @@ pub(crate) fn schema_name(entity_type: EntityType) -> &'static str {
         EntityType::Database => "CreateDatabase request",
         EntityType::DatabaseSchema => "CreateDatabaseSchema request",
         EntityType::Table => "CreateTable request",
+    }
+}
+
+/// The ids of references, which the model keeps as text, must be UUIDs; the message is
+/// serde's for a `Uuid` field.
+fn check_ids(
+    what: &str,
+    path: &str,
+    references: Option<&[EntityReference]>,
+) -> Result<(), ApiError> {
+    for (index, reference) in references.into_iter().flatten().enumerate() {
+        check_id(what, &format!("{path}[{index}].id"), reference)?;
+    }
+    Ok(())
+}
+
+fn check_id(what: &str, path: &str, reference: &EntityReference) -> Result<(), ApiError> {
+    match uuid::Uuid::parse_str(&reference.id) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(ApiError::bad_request(format!(
+            "invalid {what}: {path}: UUID parsing failed: {e}"
+        ))),
     }
 }
 
@@ -376,25 +216,71 @@ fn one_of(path: &str, value: &str, allowed: &[&str], what: &str) -> Result<(), A
     if allowed.contains(&value) {
         Ok(())
     } else {
-        Err(ApiError::bad_request(format!(
-            "{path}: unknown {what} `{value}`"
-        )))
+        Err(unknown(path, value, what))
     }
 }
 
-/// `DatabaseUtil.validateColumns` and `validateConstraints`, and the enums serde leaves as
-/// strings.
+fn unknown(path: &str, value: &str, what: &str) -> ApiError {
+    ApiError::bad_request(format!("{path}: unknown {what} `{value}`"))
+}
+
+/// The table's enum values, checked on the body before it is deserialized: the model's
+/// enums would reject an unknown one with serde's list of every variant. Values that are not
+/// strings are left to serde.
+fn check_table_enums(table: &Value) -> Result<(), ApiError> {
+    if let Some(Value::String(table_type)) = table.get("tableType")
+        && TableType::from_name(table_type).is_none()
+    {
+        return Err(unknown("tableType", table_type, "table type"));
+    }
+    if let Some(Value::Array(columns)) = table.get("columns") {
+        check_column_enums("columns", columns)?;
+    }
+    if let Some(Value::Array(constraints)) = table.get("tableConstraints") {
+        for (index, constraint) in constraints.iter().enumerate() {
+            if let Some(Value::String(kind)) = constraint.get("constraintType")
+                && ConstraintType::from_name(kind).is_none()
+            {
+                let path = format!("tableConstraints[{index}].constraintType");
+                return Err(unknown(&path, kind, "constraint type"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_column_enums(path: &str, columns: &[Value]) -> Result<(), ApiError> {
+    for (index, column) in columns.iter().enumerate() {
+        let at = format!("{path}[{index}]");
+        for key in ["dataType", "arrayDataType"] {
+            if let Some(Value::String(data_type)) = column.get(key)
+                && DataType::from_name(data_type).is_none()
+            {
+                return Err(unknown(&format!("{at}.{key}"), data_type, "data type"));
+            }
+        }
+        if let Some(Value::String(constraint)) = column.get("constraint")
+            && ColumnConstraint::from_name(constraint).is_none()
+        {
+            let path = format!("{at}.constraint");
+            return Err(unknown(&path, constraint, "column constraint"));
+        }
+        if let Some(Value::Array(children)) = column.get("children") {
+            check_column_enums(&format!("{at}.children"), children)?;
+        }
+    }
+    Ok(())
+}
+
+/// `DatabaseUtil.validateColumns` and `validateConstraints`.
 fn check_table(table: &CreateTable) -> Result<(), ApiError> {
     check_name(&table.name)?;
     check_source_hash(table.source_hash.as_deref())?;
-    if let Some(table_type) = &table.table_type {
-        one_of("tableType", table_type, TABLE_TYPES, "table type")?;
-    }
     check_columns("columns", &table.columns, Level::Top)?;
     let keys = table
         .columns
         .iter()
-        .filter(|c| c.constraint.as_deref() == Some("PRIMARY_KEY"))
+        .filter(|c| c.constraint == Some(ColumnConstraint::PrimaryKey))
         .count();
     if keys > 1 {
         return Err(ApiError::bad_request(
@@ -403,19 +289,10 @@ fn check_table(table: &CreateTable) -> Result<(), ApiError> {
     }
     let names: HashSet<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
     for (index, constraint) in table.table_constraints.iter().flatten().enumerate() {
-        let path = format!("tableConstraints[{index}]");
-        if let Some(kind) = &constraint.constraint_type {
-            one_of(
-                &format!("{path}.constraintType"),
-                kind,
-                TABLE_CONSTRAINTS,
-                "constraint type",
-            )?;
-            if kind == "PRIMARY_KEY" && keys > 0 {
-                return Err(ApiError::bad_request(
-                    "a table with a primary key constraint cannot also tag a column as primary key",
-                ));
-            }
+        if constraint.constraint_type == Some(ConstraintType::PrimaryKey) && keys > 0 {
+            return Err(ApiError::bad_request(
+                "a table with a primary key constraint cannot also tag a column as primary key",
+            ));
         }
         if let Some(missing) = constraint
             .columns
@@ -424,7 +301,7 @@ fn check_table(table: &CreateTable) -> Result<(), ApiError> {
             .find(|name| !names.contains(name.as_str()))
         {
             return Err(ApiError::bad_request(format!(
-                "{path}: invalid column name `{missing}` found in table constraint"
+                "tableConstraints[{index}]: invalid column name `{missing}` found in table constraint"
             )));
         }
     }
@@ -453,33 +330,11 @@ fn check_columns(path: &str, columns: &[Column], level: Level) -> Result<(), Api
                 column.name
             )));
         }
-        one_of(
-            &format!("{at}.dataType"),
-            &column.data_type,
-            DATA_TYPES,
-            "data type",
-        )?;
-        if let Some(array_type) = &column.array_data_type {
-            one_of(
-                &format!("{at}.arrayDataType"),
-                array_type,
-                DATA_TYPES,
-                "data type",
-            )?;
-        }
-        if let Some(constraint) = &column.constraint {
-            one_of(
-                &format!("{at}.constraint"),
-                constraint,
-                COLUMN_CONSTRAINTS,
-                "column constraint",
-            )?;
-        }
         if level == Level::Top {
             check_column_type(&at, column)?;
         }
         if let Some(children) = &column.children {
-            let level = if level == Level::Top && column.data_type == "STRUCT" {
+            let level = if level == Level::Top && column.data_type == DataType::Struct {
                 Level::StructChildren
             } else {
                 Level::Nested
@@ -493,14 +348,16 @@ fn check_columns(path: &str, columns: &[Column], level: Level) -> Result<(), Api
 /// `validateColumnDataLength`, `validateArrayColumn`, `validateStructColumn` and
 /// `validatePrecisionAndScale`.
 fn check_column_type(at: &str, column: &Column) -> Result<(), ApiError> {
-    let data_type = column.data_type.as_str();
-    let problem = if matches!(data_type, "CHAR" | "VARCHAR" | "BINARY" | "VARBINARY")
-        && column.data_length.is_none()
+    let data_type = column.data_type;
+    let problem = if matches!(
+        data_type,
+        DataType::Char | DataType::Varchar | DataType::Binary | DataType::Varbinary
+    ) && column.data_length.is_none()
     {
         Some("for column data types char, varchar, binary, varbinary dataLength must not be null")
-    } else if data_type == "ARRAY" && column.array_data_type.is_none() {
+    } else if data_type == DataType::Array && column.array_data_type.is_none() {
         Some("for column data type array, arrayDataType must not be null")
-    } else if data_type == "STRUCT" && column.children.is_none() {
+    } else if data_type == DataType::Struct && column.children.is_none() {
         Some("for column data type struct, children must not be null")
     } else {
         match (column.precision, column.scale) {
@@ -747,6 +604,36 @@ mod tests {
             EntityType::Database,
             json!({"name": "d", "service": "s", "domains": []})
         ));
+    }
+
+    #[test]
+    fn schema_enum_values_are_accepted_and_reference_ids_are_uuids() {
+        let mut body = table(json!([
+            {"name": "a", "dataType": "VARCHAR", "dataLength": 8, "constraint": "NOT_NULL"},
+            {"name": "b", "dataType": "JSON", "children": [{"name": "c", "dataType": "MEASURE HIDDEN"}]}]));
+        body["tableType"] = "SemanticView".into();
+        body["tableConstraints"] = json!([{"constraintType": "CLUSTER_KEY", "columns": ["a"]}]);
+        assert!(error_free(EntityType::Table, body));
+        assert!(
+            error(
+                EntityType::Table,
+                table(json!([{"name": "a", "dataType": "INT", "constraint": "KEY"}]))
+            )
+            .contains("columns[0].constraint: unknown column constraint `KEY`")
+        );
+
+        let owner =
+            |id: &str| json!({"name": "d", "service": "s", "owners": [{"id": id, "type": "user"}]});
+        assert!(error_free(
+            EntityType::Database,
+            owner("2a3e7c5e-1111-2222-3333-444444444444")
+        ));
+        let message = error(EntityType::Database, owner("x"));
+        assert!(
+            message
+                .starts_with("invalid CreateDatabase request: owners[0].id: UUID parsing failed:"),
+            "{message}"
+        );
     }
 
     fn error_free(entity_type: EntityType, body: Value) -> bool {

@@ -9,27 +9,22 @@ use ferrometa_model::{
 pub fn hierarchy(service: &str) -> Vec<CreateEntity> {
     let database_fqn = ferrometa_model::fqn::build(&[service, "default"]);
     vec![
-        CreateEntity::DatabaseService(CreateDatabaseService {
+        CreateEntity::DatabaseService(Box::new(CreateDatabaseService {
             name: service.into(),
             service_type: "DynamoDB".into(),
-            description: None,
-            connection: None,
-        }),
-        CreateEntity::Database(CreateDatabase {
+            ..Default::default()
+        })),
+        CreateEntity::Database(Box::new(CreateDatabase {
             name: "default".into(),
             service: service.into(),
-            description: None,
-            source_url: None,
-            source_hash: None,
-        })
+            ..Default::default()
+        }))
         .with_source_hash(),
-        CreateEntity::DatabaseSchema(CreateDatabaseSchema {
+        CreateEntity::DatabaseSchema(Box::new(CreateDatabaseSchema {
             name: "default".into(),
             database: database_fqn,
-            description: None,
-            source_url: None,
-            source_hash: None,
-        })
+            ..Default::default()
+        }))
         .with_source_hash(),
     ]
 }
@@ -49,15 +44,10 @@ pub fn columns(spec: &[(&str, DataType)]) -> Vec<Column> {
 pub fn table(schema_fqn: &str, name: &str, columns: Vec<Column>) -> CreateEntity {
     CreateEntity::Table(Box::new(CreateTable {
         name: name.into(),
-        display_name: None,
-        description: None,
-        table_type: TableType::Regular,
+        table_type: Some(TableType::Regular),
         columns,
-        table_constraints: None,
         database_schema: schema_fqn.into(),
-        source_url: None,
-        extension: None,
-        source_hash: None,
+        ..Default::default()
     }))
     .with_source_hash()
 }

@@ -399,14 +399,11 @@ fn composite_key_upstream_case() {
     assert_eq!(
         inf.table_constraints,
         Some(vec![
-            TableConstraint {
-                constraint_type: ConstraintType::PrimaryKey,
-                columns: vec!["user_id".into(), "created_at".into()]
-            },
-            TableConstraint {
-                constraint_type: ConstraintType::SortKey,
-                columns: vec!["created_at".into()]
-            },
+            TableConstraint::new(
+                ConstraintType::PrimaryKey,
+                vec!["user_id".into(), "created_at".into()]
+            ),
+            TableConstraint::new(ConstraintType::SortKey, vec!["created_at".into()]),
         ])
     );
 }

@@ -58,9 +58,18 @@ async fn demo_dataset_end_to_end() {
     assert_eq!(orders.columns[1].data_type, DataType::Number);
     assert!(orders.columns.iter().all(|c| c.constraint.is_none()));
     let constraints = orders.table_constraints.as_ref().unwrap();
-    assert_eq!(constraints[0].constraint_type, ConstraintType::PrimaryKey);
-    assert_eq!(constraints[0].columns, ["customer_id", "order_ts"]);
-    assert_eq!(constraints[1].constraint_type, ConstraintType::SortKey);
+    assert_eq!(
+        constraints[0].constraint_type,
+        Some(ConstraintType::PrimaryKey)
+    );
+    assert_eq!(
+        constraints[0].columns.as_deref(),
+        Some(&["customer_id".to_string(), "order_ts".to_string()][..])
+    );
+    assert_eq!(
+        constraints[1].constraint_type,
+        Some(ConstraintType::SortKey)
+    );
     assert_eq!(
         column(&orders.columns, "total").data_type,
         DataType::Decimal

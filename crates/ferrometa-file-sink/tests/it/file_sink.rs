@@ -14,32 +14,24 @@ fn entities() -> Vec<CreateEntity> {
     let table = |name: &str| {
         CreateEntity::Table(Box::new(CreateTable {
             name: name.into(),
-            display_name: None,
-            description: None,
-            table_type: TableType::Regular,
+            table_type: Some(TableType::Regular),
             columns: vec![Column::new("pk", DataType::String)],
-            table_constraints: None,
             database_schema: "svc.default.default".into(),
-            source_url: None,
-            extension: None,
-            source_hash: None,
+            ..Default::default()
         }))
         .with_source_hash()
     };
     vec![
-        CreateEntity::DatabaseService(CreateDatabaseService {
+        CreateEntity::DatabaseService(Box::new(CreateDatabaseService {
             name: "svc".into(),
             service_type: "DynamoDB".into(),
-            description: None,
-            connection: None,
-        }),
-        CreateEntity::Database(CreateDatabase {
+            ..Default::default()
+        })),
+        CreateEntity::Database(Box::new(CreateDatabase {
             name: "default".into(),
             service: "svc".into(),
-            description: None,
-            source_url: None,
-            source_hash: None,
-        }),
+            ..Default::default()
+        })),
         table("orders"),
         table("a.b"),
     ]

@@ -202,26 +202,21 @@ impl Hierarchy {
 
     pub fn entities(&self) -> Vec<CreateEntity> {
         let mut all = vec![
-            CreateEntity::DatabaseService(CreateDatabaseService {
+            CreateEntity::DatabaseService(Box::new(CreateDatabaseService {
                 name: self.service.clone(),
                 service_type: "DynamoDB".into(),
-                description: None,
-                connection: None,
-            }),
-            CreateEntity::Database(CreateDatabase {
+                ..Default::default()
+            })),
+            CreateEntity::Database(Box::new(CreateDatabase {
                 name: "default".into(),
                 service: self.service.clone(),
-                description: None,
-                source_url: None,
-                source_hash: None,
-            }),
-            CreateEntity::DatabaseSchema(CreateDatabaseSchema {
+                ..Default::default()
+            })),
+            CreateEntity::DatabaseSchema(Box::new(CreateDatabaseSchema {
                 name: "default".into(),
                 database: self.database_fqn(),
-                description: None,
-                source_url: None,
-                source_hash: None,
-            }),
+                ..Default::default()
+            })),
         ];
         all.extend((0..self.tables).map(|i| self.table(i, &[])));
         all
@@ -240,11 +235,9 @@ impl Hierarchy {
         columns.extend_from_slice(extra);
         CreateEntity::Table(Box::new(CreateTable {
             name: table_name(i),
-            display_name: None,
             description: Some(format!("table number {i}")),
-            table_type: TableType::Regular,
+            table_type: Some(TableType::Regular),
             columns,
-            table_constraints: None,
             database_schema: self.schema_fqn(),
             source_url: Some(format!(
                 "https://console.aws.amazon.com/dynamodbv2/home#table?name={}",
@@ -253,7 +246,7 @@ impl Hierarchy {
             extension: Some(
                 json!({"dynamodb": {"billingMode": "PAY_PER_REQUEST", "itemCount": i}}),
             ),
-            source_hash: None,
+            ..Default::default()
         }))
     }
 }

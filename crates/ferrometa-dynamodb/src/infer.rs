@@ -64,8 +64,8 @@ use node::{Fields, add_value, field_node, sorted};
 // The unit tests and the fuzzer check number parsing directly.
 #[cfg(test)]
 use numbers::{NumStats, parse_number};
-use presence::collect_presence;
 pub use presence::presence_text;
+use presence::{collect_presence, walk_paths};
 
 /// Upstream's `truncate_column_name` length.
 pub const MAX_NAME_CHARS: usize = 256;
@@ -146,6 +146,16 @@ pub struct Inference {
     pub warnings: Vec<String>,
 }
 
+/// One attribute path of the items inferred from: its type text and how many contain it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathSummary {
+    /// As in [`Inference::presence`] (`address.geo.lat`, `lines[].sku`).
+    pub path: String,
+    /// The `dataTypeDisplay` its column (or child column) gets.
+    pub display: String,
+    pub present: u64,
+}
+
 /// Accumulates items and turns them into columns.
 #[derive(Debug)]
 pub struct Inferrer {
@@ -187,6 +197,24 @@ impl Inferrer {
                 add_value(node, value, 1, item_no, limits, &path, warnings);
             }
         }
+    }
+
+    /// Every attribute path with its type text and presence, in path order (at most
+    /// [`MAX_PRESENCE_PATHS`]).
+    pub fn paths(&self) -> Vec<PathSummary> {
+        let mut out = Vec::new();
+        walk_paths(&self.root, "", &mut |path, node| {
+            if out.len() >= MAX_PRESENCE_PATHS {
+                return false;
+            }
+            out.push(PathSummary {
+                path: path.to_string(),
+                display: truncate_display(node_type(node, self.items).display),
+                present: node.present,
+            });
+            true
+        });
+        out
     }
 
     /// The columns, constraints and presence counts for a table with this key.
@@ -251,7 +279,7 @@ impl Inferrer {
             _ => None,
         };
         let mut presence = BTreeMap::new();
-        collect_presence(&root, "", &mut presence);
+        collect_presence(&root, &mut presence);
         if presence.len() > MAX_PRESENCE_PATHS {
             warnings.insert(format!(
                 "{} attribute paths found; presence is kept for the first {MAX_PRESENCE_PATHS}",

@@ -10,6 +10,7 @@
 //!   (tagging API in bulk, or ListTagsOfResource per table);
 //! - [`sample`]: the bounded parallel Scan that provides items for inference;
 //! - [`infer`]: columns and key constraints from typed attribute values;
+//! - [`entity_types`]: the entity types of single-table designs, from the same sample;
 //! - [`entity`]: where each piece of table metadata goes in the `CreateTable` request;
 //! - [`source`]: the run (service → database → schema → tables → listing) and filters;
 //! - [`check`]: the connection test, one check per IAM action;
@@ -19,6 +20,7 @@ pub mod check;
 pub mod client;
 pub mod describe;
 pub mod entity;
+pub mod entity_types;
 pub mod error;
 pub mod infer;
 pub mod sample;

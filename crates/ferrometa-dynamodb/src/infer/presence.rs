@@ -26,33 +26,48 @@ pub fn presence_text(present: u64, total: u64) -> String {
     format!("present in {present} of {total} sampled items ({pct})")
 }
 
-pub(super) fn collect_presence(fields: &Fields, prefix: &str, out: &mut BTreeMap<String, u64>) {
+pub(super) fn collect_presence(fields: &Fields, out: &mut BTreeMap<String, u64>) {
+    walk_paths(fields, "", &mut |path, node| {
+        if out.len() > MAX_PRESENCE_PATHS {
+            return false;
+        }
+        out.insert(path.to_string(), node.present);
+        true
+    });
+}
+
+/// Visits every attribute path below `fields` that some item contains, parents first, in
+/// the paths' order; `visit` returns false to stop descending.
+pub(super) fn walk_paths(
+    fields: &Fields,
+    prefix: &str,
+    visit: &mut impl FnMut(&str, &Node) -> bool,
+) {
     for (name, node) in &fields.nodes {
         let path = if prefix.is_empty() {
             path_segment(name)
         } else {
             format!("{prefix}.{}", path_segment(name))
         };
-        collect_node_presence(node, &path, out);
+        walk_node(node, &path, visit);
     }
 }
 
-pub(super) fn collect_node_presence(node: &Node, path: &str, out: &mut BTreeMap<String, u64>) {
+fn walk_node(node: &Node, path: &str, visit: &mut impl FnMut(&str, &Node) -> bool) {
     // The element of lists that were all empty was never seen: it has no path.
-    if out.len() > MAX_PRESENCE_PATHS || node.present == 0 {
+    if node.present == 0 || !visit(path, node) {
         return;
     }
-    out.insert(path.to_string(), node.present);
     if let Some(fields) = &node.map {
-        collect_presence(fields, path, out);
+        walk_paths(fields, path, visit);
     }
     if let Some(element) = &node.list {
         let element_path = format!("{path}[]");
         if let Some(fields) = &element.map {
-            collect_presence(fields, &element_path, out);
+            walk_paths(fields, &element_path, visit);
         }
         if let Some(inner) = &element.list {
-            collect_node_presence(inner, &format!("{element_path}[]"), out);
+            walk_node(inner, &format!("{element_path}[]"), visit);
         }
     }
 }

@@ -264,6 +264,11 @@ pub struct DatabaseMetadataConfig {
     pub incremental: Option<IncrementalConfig>,
     /// ferrometa extension: at most this many items are sampled per table to infer columns.
     pub sample_items: u32,
+    /// ferrometa extension: the attribute whose string value names each item's entity type
+    /// in a single-table design. Absent: found from the sample (a well-known discriminator
+    /// such as `type`, `_et` or `__edb_e__`, else key prefixes such as `USER#`); `""` turns
+    /// entity-type discovery off.
+    pub entity_type_attribute: Option<String>,
     /// ferrometa extension: at most this many bytes are sampled per table.
     pub sample_bytes: u64,
     /// ferrometa extension: parallel scan segments used to sample one table (DynamoDB allows
@@ -331,6 +336,7 @@ impl Default for DatabaseMetadataConfig {
             threads: 1,
             incremental: None,
             sample_items: 1000,
+            entity_type_attribute: None,
             sample_bytes: 4 * 1024 * 1024,
             sample_segments: 4,
             concurrency: 16,

@@ -32,11 +32,12 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_smithy_types::date_time::Format;
 use ferrometa_model::fqn::encode_name;
-use ferrometa_model::{CreateTable, TableType};
+use ferrometa_model::{Column, CreateTable, TableType};
 use serde_json::{Map, Value, json};
 
 use crate::describe::{Tags, Ttl};
-use crate::infer::{Inference, KeyAttr, PrimaryKey};
+use crate::entity_types::{EntityType, IndexKeys, RecognisedBy};
+use crate::infer::{Inference, KeyAttr, PrimaryKey, path_segment};
 
 /// How the sample went, as recorded in the entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +61,8 @@ pub struct TableMetadata<'a> {
     pub tags: Option<&'a Tags>,
     pub inference: &'a Inference,
     pub sample: SampleSummary,
+    /// The entity types of a single-table design, sorted by name; empty for most tables.
+    pub entity_types: &'a [EntityType],
 }
 
 /// The primary key from a table description.
@@ -82,6 +85,23 @@ pub fn primary_key(desc: &TableDescription) -> PrimaryKey {
         hash: key(KeyType::Hash),
         range: key(KeyType::Range),
     }
+}
+
+/// The secondary indexes (global and local) with their key attributes.
+pub fn index_keys(desc: &TableDescription) -> Vec<IndexKeys> {
+    let keys = |name: Option<&str>, schema: &[KeySchemaElement]| IndexKeys {
+        name: name.unwrap_or_default().to_string(),
+        attributes: schema.iter().map(|k| k.attribute_name.clone()).collect(),
+    };
+    let global = desc
+        .global_secondary_indexes()
+        .iter()
+        .map(|g| keys(g.index_name(), g.key_schema()));
+    let local = desc
+        .local_secondary_indexes()
+        .iter()
+        .map(|l| keys(l.index_name(), l.key_schema()));
+    global.chain(local).collect()
 }
 
 /// The AWS console page of a table.
@@ -305,11 +325,94 @@ pub fn description(meta: &TableMetadata<'_>) -> String {
         sample.push_str(" (the table has more)");
     }
     lines.push(sample);
-    format!(
+    let mut text = format!(
         "DynamoDB table `{}`.\n\n{}",
         table_name(d),
         lines.join("\n")
-    )
+    );
+    if !meta.entity_types.is_empty() {
+        text.push_str(&entity_types_markdown(meta.entity_types));
+    }
+    text
+}
+
+/// The entity types as a Markdown table: name, share of the sample, how they are recognised.
+fn entity_types_markdown(types: &[EntityType]) -> String {
+    let mut out = format!(
+        "\n\nEntity types (single-table design, {} found in the sample):\n\n\
+         | entity type | share | recognised by |\n|---|---|---|\n",
+        types.len()
+    );
+    for t in types {
+        let recognised = match &t.recognised_by {
+            RecognisedBy::Attribute { attribute, value } => {
+                format!("{} = {}", code_span(attribute), code_span(value))
+            }
+            RecognisedBy::KeyPattern(parts) => parts
+                .iter()
+                .map(|(key, pattern)| format!("{} {}", code_span(key), code_span(pattern)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {recognised} |\n",
+            code_span(&t.name),
+            percent(t.item_share)
+        ));
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// A share as a whole percentage, `<1%` and `>99%` at the ends.
+fn percent(share: f64) -> String {
+    match (share * 100.0).round() as u64 {
+        0 if share > 0.0 => "<1%".to_string(),
+        100 if share < 1.0 => ">99%".to_string(),
+        p => format!("{p}%"),
+    }
+}
+
+/// Text from the data as a Markdown code span that stays inside its table cell.
+fn code_span(text: &str) -> String {
+    let text = text.replace(['\n', '\r', '\t'], " ").replace('|', "\\|");
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// Each entity type a column's attribute appears in, with its presence there:
+/// `In entity types: USER 100%, ORDER 40%.`
+fn entity_presence(column: &str, types: &[EntityType]) -> Option<String> {
+    let parts: Vec<String> = types
+        .iter()
+        .filter_map(|t| {
+            let present = t.attributes.iter().find(|a| a.path == column)?.present;
+            let share = present as f64 / t.sampled_items.max(1) as f64;
+            Some(format!("{} {}", t.name, percent(share)))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("In entity types: {}.", parts.join(", ")))
+}
+
+/// The inferred columns, each description naming the entity types its attribute is in.
+fn columns(meta: &TableMetadata<'_>) -> Vec<Column> {
+    let mut columns = meta.inference.columns.clone();
+    if meta.entity_types.is_empty() {
+        return columns;
+    }
+    for column in &mut columns {
+        let raw = column.display_name.as_deref().unwrap_or(&column.name);
+        if let Some(text) = entity_presence(&path_segment(raw), meta.entity_types) {
+            column.description = Some(match column.description.take() {
+                Some(description) => format!("{description} {text}"),
+                None => text,
+            });
+        }
+    }
+    columns
 }
 
 fn table_class(d: &TableDescription) -> &str {
@@ -344,7 +447,7 @@ pub fn extension(meta: &TableMetadata<'_>) -> Value {
     let tags = meta
         .tags
         .map(|t| Value::Object(t.iter().map(|(k, v)| (k.clone(), json!(v))).collect()));
-    json!({
+    let mut value = json!({
         "dynamodb": {
             "arn": d.table_arn(),
             "tableId": d.table_id(),
@@ -387,7 +490,52 @@ pub fn extension(meta: &TableMetadata<'_>) -> Value {
             },
             "attributePresence": presence,
         }
-    })
+    });
+    // Left out when empty, so tables without entity types keep their requests (and hashes).
+    if !meta.entity_types.is_empty() {
+        value["dynamodb"]["entityTypes"] = entity_types_json(meta.entity_types);
+    }
+    value
+}
+
+/// `extension.dynamodb.entityTypes`.
+fn entity_types_json(types: &[EntityType]) -> Value {
+    let share = |x: f64| (x * 10_000.0).round() / 10_000.0;
+    types
+        .iter()
+        .map(|t| {
+            let recognised_by = match &t.recognised_by {
+                RecognisedBy::Attribute { attribute, value } => {
+                    json!({"attribute": attribute, "value": value})
+                }
+                RecognisedBy::KeyPattern(parts) => {
+                    let pattern: Map<String, Value> =
+                        parts.iter().map(|(k, p)| (k.clone(), json!(p))).collect();
+                    json!({"keyPattern": pattern})
+                }
+            };
+            let items = t.sampled_items.max(1) as f64;
+            let attributes: Vec<Value> = t
+                .attributes
+                .iter()
+                .map(|a| {
+                    json!({
+                        "name": a.path,
+                        "dataTypeDisplay": a.display,
+                        "presence": share(a.present as f64 / items),
+                    })
+                })
+                .collect();
+            json!({
+                "name": t.name,
+                "recognisedBy": recognised_by,
+                "sampledItems": t.sampled_items,
+                "itemShare": share(t.item_share),
+                "attributes": attributes,
+                "indexes": t.indexes,
+            })
+        })
+        .collect()
 }
 
 /// The `CreateTable` request of one table.
@@ -397,7 +545,7 @@ pub fn create_table(meta: &TableMetadata<'_>) -> CreateTable {
         name: encode_name(name),
         description: Some(description(meta)),
         table_type: Some(TableType::Regular),
-        columns: meta.inference.columns.clone(),
+        columns: columns(meta),
         table_constraints: meta.inference.table_constraints.clone(),
         database_schema: meta.schema_fqn.to_string(),
         source_url: Some(source_url(meta.region, name)),
@@ -521,6 +669,7 @@ mod tests {
             pitr: None,
             tags: Some(&tags),
             inference: &inference,
+            entity_types: &[],
             sample: SampleSummary {
                 items: 0,
                 segments: 4,

@@ -64,6 +64,7 @@ use node::{Fields, add_value, field_node, sorted};
 // The unit tests and the fuzzer check number parsing directly.
 #[cfg(test)]
 use numbers::{NumStats, parse_number};
+pub use display::path_segment;
 pub use presence::presence_text;
 use presence::{collect_presence, walk_paths};
 

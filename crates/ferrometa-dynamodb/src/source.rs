@@ -27,6 +27,7 @@ use crate::client::{Clients, Limiters};
 use crate::describe::{self, OptionalCall, Report, Tags};
 use crate::entity::{self, SampleSummary, TableMetadata};
 use crate::error::{DynamoDbError, ErrorKind};
+use crate::entity_types::{Discovery, discover};
 use crate::infer::{Inferrer, Limits};
 use crate::sample::{self, Budget};
 
@@ -352,14 +353,19 @@ impl RunContext {
             )));
             return events;
         }
-        let mut inferrer = Inferrer::new(Limits {
+        let limits = Limits {
             max_depth: cfg.max_depth,
             max_width: cfg.max_width,
-        });
+        };
+        let mut inferrer = Inferrer::new(limits);
         for item in sample.items() {
             inferrer.add_item(item);
         }
-        let inference = inferrer.finish(&entity::primary_key(&desc));
+        let key = entity::primary_key(&desc);
+        let inference = inferrer.finish(&key);
+        let items: Vec<_> = sample.items().collect();
+        let discovery = Discovery::from_setting(cfg.entity_type_attribute.as_deref());
+        let entity_types = discover(&items, &key, &entity::index_keys(&desc), &discovery, limits);
         if let Some(e) = &sample.error {
             events.push(SourceEvent::Warning {
                 name: fqn.clone(),
@@ -383,6 +389,7 @@ impl RunContext {
             pitr: pitr.as_deref(),
             tags: tags.as_ref(),
             inference: &inference,
+            entity_types: &entity_types,
             sample: SampleSummary {
                 items: sample.items as u64,
                 segments: sample.segments.len() as u32,

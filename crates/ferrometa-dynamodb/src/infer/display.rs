@@ -7,7 +7,8 @@ use ferrometa_model::{Column, DataType};
 
 use super::{MAX_DISPLAY_BYTES, MAX_NAME_CHARS};
 
-pub(super) fn path_segment(name: &str) -> String {
+/// A name as one segment of an attribute path: quoted when it holds `.`, `[`, `]` or `"`.
+pub fn path_segment(name: &str) -> String {
     if name.contains(['.', '[', ']', '"']) {
         format!("\"{name}\"")
     } else {

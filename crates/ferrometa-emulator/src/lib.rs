@@ -7,6 +7,8 @@
 //!
 //! - [`seed`] creates the demo dataset ([`seed::seed_demo`]), large generated datasets
 //!   ([`seed::seed_generated`]) and small tables for tests.
+//! - [`single_table`] creates a corpus of single-table designs with the entity types each
+//!   holds ([`single_table::seed_single_table_corpus`]), to test entity discovery.
 //! - [`http1`] frames HTTP/1.1 messages for the proxies here and in the benchmark;
 //! - [`proxy::FaultProxy`] sits in front of an emulator or any HTTP/1.1 server (such as
 //!   `ferrometa serve`) and fails, delays or cuts short chosen requests, or a seeded share of
@@ -18,6 +20,7 @@
 pub mod http1;
 pub mod proxy;
 pub mod seed;
+pub mod single_table;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -30,6 +33,9 @@ pub use proxy::{FaultProxy, FaultResponse, FaultRule};
 pub use seed::{
     DemoSummary, GeneratedSummary, SeedError, create_simple_table, put_items, seed_demo,
     seed_generated,
+};
+pub use single_table::{
+    CorpusTable, ExpectedEntity, Recognition, app_data_expected, seed_single_table_corpus,
 };
 
 /// The region the emulator's clients use.

@@ -30,7 +30,7 @@ pub struct SeedError {
 }
 
 impl SeedError {
-    fn new<E, R>(operation: &'static str, table: &str, err: SdkError<E, R>) -> Self
+    pub(crate) fn new<E, R>(operation: &'static str, table: &str, err: SdkError<E, R>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug,
@@ -240,7 +240,7 @@ async fn write_batch(client: &Client, table: &str, items: Vec<Item>) -> Result<u
     })
 }
 
-fn key(name: &str, key_type: KeyType) -> KeySchemaElement {
+pub(crate) fn key(name: &str, key_type: KeyType) -> KeySchemaElement {
     KeySchemaElement::builder()
         .attribute_name(name)
         .key_type(key_type)
@@ -248,7 +248,7 @@ fn key(name: &str, key_type: KeyType) -> KeySchemaElement {
         .expect("key fields are set")
 }
 
-fn attr_def(name: &str, attr_type: ScalarAttributeType) -> AttributeDefinition {
+pub(crate) fn attr_def(name: &str, attr_type: ScalarAttributeType) -> AttributeDefinition {
     AttributeDefinition::builder()
         .attribute_name(name)
         .attribute_type(attr_type)
@@ -264,7 +264,7 @@ fn throughput(read: i64, write: i64) -> ProvisionedThroughput {
         .expect("set")
 }
 
-fn projection(kind: ProjectionType, non_key: &[&str]) -> Projection {
+pub(crate) fn projection(kind: ProjectionType, non_key: &[&str]) -> Projection {
     let mut p = Projection::builder().projection_type(kind);
     for attr in non_key {
         p = p.non_key_attributes(*attr);
@@ -509,7 +509,7 @@ pub async fn seed_demo(client: &Client) -> Result<DemoSummary, SeedError> {
     Ok(DemoSummary { tables })
 }
 
-fn app_data_items() -> Vec<Item> {
+pub(crate) fn app_data_items() -> Vec<Item> {
     let mut rng = Rng::new(1);
     let mut items = Vec::new();
     for u in 0..40u64 {

@@ -1,3 +1,4 @@
 //! Integration tests of the emulator over HTTP with the real SDK.
 
 mod emulator;
+mod single_table;

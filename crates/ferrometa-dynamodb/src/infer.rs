@@ -62,9 +62,9 @@ use display::{PathTo, named_column, shown, truncate_chars, truncate_display};
 use merge::node_type;
 use node::{Fields, add_value, field_node, sorted};
 // The unit tests and the fuzzer check number parsing directly.
+pub use display::path_segment;
 #[cfg(test)]
 use numbers::{NumStats, parse_number};
-pub use display::path_segment;
 pub use presence::presence_text;
 use presence::{collect_presence, walk_paths};
 

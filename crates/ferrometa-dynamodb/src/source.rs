@@ -26,8 +26,8 @@ use serde_json::{Map, Value, json};
 use crate::client::{Clients, Limiters};
 use crate::describe::{self, OptionalCall, Report, Tags};
 use crate::entity::{self, SampleSummary, TableMetadata};
-use crate::error::{DynamoDbError, ErrorKind};
 use crate::entity_types::{Discovery, discover};
+use crate::error::{DynamoDbError, ErrorKind};
 use crate::infer::{Inferrer, Limits};
 use crate::sample::{self, Budget};
 

@@ -2,6 +2,7 @@
 
 mod common;
 mod connection;
+mod entity_types;
 mod failures;
 mod filters;
 mod hostile;

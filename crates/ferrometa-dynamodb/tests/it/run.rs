@@ -164,9 +164,34 @@ async fn demo_dataset_end_to_end() {
     assert_eq!(display(column(&app.columns, "categories")), "array<string>");
     assert_eq!(
         column(&app.columns, "nickname").description.as_deref(),
-        Some("present in 10 of 160 sampled items (6%)")
+        Some("present in 10 of 160 sampled items (6%) In entity types: USER 25%.")
     );
     let app_ext = &app.extension.as_ref().unwrap()["dynamodb"];
+    // A single-table design: its entity types, each with its own attributes.
+    let types = app_ext["entityTypes"].as_array().unwrap();
+    let names: Vec<&str> = types.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ORDER", "PRODUCT", "USER"]);
+    assert_eq!(
+        types[2]["recognisedBy"],
+        json!({"attribute": "entity_type", "value": "USER"})
+    );
+    assert_eq!(types[2]["sampledItems"], 40);
+    assert_eq!(types[2]["indexes"], json!(["gsi1"]));
+    let email = types[2]["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "email")
+        .unwrap();
+    assert_eq!(
+        email,
+        &json!({"name": "email", "dataTypeDisplay": "string", "presence": 1.0})
+    );
+    let description = app.description.as_deref().unwrap();
+    assert!(
+        description.contains("| `USER` | 25% | `entity_type` = `USER` |"),
+        "{description}"
+    );
     assert_eq!(
         app_ext["stream"],
         json!({"enabled": true, "viewType": "NEW_AND_OLD_IMAGES"})

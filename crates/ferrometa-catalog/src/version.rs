@@ -129,9 +129,16 @@ impl Change {
                 (Some(Value::Array(old_columns)), Value::Array(new_columns)) if key == nested => {
                     self.columns(column, old_columns, new_columns)
                 }
-                (Some(old_value), _) if old_value != new_value => self.updated.push(
-                    FieldChange::new(name(key), Some(old_value), Some(new_value)),
-                ),
+                (Some(old_value), _) if old_value != new_value => {
+                    if column.is_none() && key == "extension" {
+                        self.entity_types(old_value, new_value);
+                    }
+                    self.updated.push(FieldChange::new(
+                        name(key),
+                        Some(old_value),
+                        Some(new_value),
+                    ));
+                }
                 _ => {}
             }
         }
@@ -141,6 +148,37 @@ impl Change {
         for (key, old_value) in removed {
             self.deleted
                 .push(FieldChange::new(name(key), Some(old_value), None));
+        }
+    }
+
+    /// Records each entity type of a single-table design (`extension.dynamodb.entityTypes`,
+    /// by name) that appeared or disappeared, as `entityTypes.NAME`, so the history says so
+    /// and not only that the extension changed.
+    fn entity_types(&mut self, old: &Value, new: &Value) {
+        let names = |extension: &Value| -> Vec<String> {
+            extension["dynamodb"]["entityTypes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["name"].as_str().map(str::to_string))
+                .collect()
+        };
+        let (old, new) = (names(old), names(new));
+        for name in new.iter().filter(|n| !old.contains(n)) {
+            let field = build(&["entityTypes", name]);
+            self.added.push(FieldChange::new(
+                field,
+                None,
+                Some(&Value::from(name.as_str())),
+            ));
+        }
+        for name in old.iter().filter(|n| !new.contains(n)) {
+            let field = build(&["entityTypes", name]);
+            self.deleted.push(FieldChange::new(
+                field,
+                Some(&Value::from(name.as_str())),
+                None,
+            ));
         }
     }
 
@@ -308,6 +346,27 @@ mod tests {
         assert_eq!(change.deleted.len(), 1);
         assert_eq!(change.deleted[0].name, "columns.\"p.q\"");
         assert!(change.major, "a removed child is a major change");
+    }
+
+    #[test]
+    fn entity_types_appearing_or_disappearing_are_recorded_by_name() {
+        let with = |names: &[&str]| {
+            let types: Vec<Value> = names.iter().map(|n| json!({"name": n})).collect();
+            map(json!({"extension": {"dynamodb": {"entityTypes": types}}}))
+        };
+        let change = Change::between(&with(&["ORDER", "USER"]), &with(&["GAME#USER", "USER"]));
+        let description = change.description(Version(1));
+        let names = |list: &str| -> Vec<String> {
+            description[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(names("fieldsAdded"), ["entityTypes.GAME#USER"]);
+        assert_eq!(names("fieldsDeleted"), ["entityTypes.ORDER"]);
+        assert_eq!(names("fieldsUpdated"), ["extension"]);
     }
 
     #[test]

@@ -33,10 +33,14 @@ pub struct CatalogArgs {
 enum CatalogCommand {
     /// List tables (or other entities).
     List(ListArgs),
-    /// Show one table: columns as a tree with types, presence and keys.
+    /// Show one table: columns as a tree with types, presence and keys, and the entity
+    /// types of a single-table design.
     Show {
         /// Fully qualified name, e.g. `my_service.default.default.orders`.
         fqn: String,
+        /// Show one entity type's attributes as a tree, with presence within its items.
+        #[arg(long, value_name = "NAME")]
+        entity: Option<String>,
     },
     /// Show the version history of one table.
     History {
@@ -120,7 +124,19 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
                 outln!("({} of {} shown)", page.data.len(), page.total)?;
             }
         }
-        CatalogCommand::Show { fqn } => {
+        CatalogCommand::Show {
+            fqn,
+            entity: Some(name),
+        } => {
+            let table = get_table(&open(&args.catalog)?, &fqn)?;
+            let entity = entity_type(&table, &name)?;
+            if args.json {
+                outln!("{}", serde_json::to_string_pretty(entity)?)?;
+            } else {
+                out!("{}", render_entity(&fqn, entity))?;
+            }
+        }
+        CatalogCommand::Show { fqn, entity: None } => {
             let table = get_table(&open(&args.catalog)?, &fqn)?;
             if args.json {
                 outln!("{}", serde_json::to_string_pretty(&table)?)?;
@@ -293,9 +309,132 @@ pub fn render_table(table: &Value) -> String {
     if let Some(ttl) = dynamo["ttl"]["attributeName"].as_str() {
         out.push_str(&format!("  TTL {ttl}\n"));
     }
+    let types = dynamo["entityTypes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if !types.is_empty() {
+        out.push_str("  Entity types (single-table design):\n");
+        for t in &types {
+            out.push_str(&format!("    {}\n", entity_line(t)));
+        }
+    }
     let columns = table["columns"].as_array().cloned().unwrap_or_default();
     render_columns(&columns, "  ", &mut out);
     out
+}
+
+/// `USER  40 items (25%)  entity_type = USER  indexes: gsi1`
+fn entity_line(entity: &Value) -> String {
+    let recognised = &entity["recognisedBy"];
+    let how = match recognised["keyPattern"].as_object() {
+        Some(pattern) => pattern
+            .iter()
+            .map(|(key, p)| format!("{key} {}", p.as_str().unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => format!(
+            "{} = {}",
+            recognised["attribute"].as_str().unwrap_or_default(),
+            recognised["value"].as_str().unwrap_or_default()
+        ),
+    };
+    let share = entity["itemShare"].as_f64().unwrap_or_default();
+    let indexes: Vec<&str> = entity["indexes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let indexes = if indexes.is_empty() {
+        String::new()
+    } else {
+        format!("  indexes: {}", indexes.join(", "))
+    };
+    format!(
+        "{}  {} items ({:.0}%)  {how}{indexes}",
+        entity["name"].as_str().unwrap_or_default(),
+        entity["sampledItems"],
+        share * 100.0
+    )
+}
+
+/// The entity type `name` of a table, or an error naming the ones it has.
+fn entity_type<'a>(table: &'a Value, name: &str) -> anyhow::Result<&'a Value> {
+    let fqn = table["fullyQualifiedName"].as_str().unwrap_or_default();
+    let types = table["extension"]["dynamodb"]["entityTypes"].as_array();
+    let types = types.map(Vec::as_slice).unwrap_or_default();
+    if let Some(entity) = types.iter().find(|t| t["name"] == name) {
+        return Ok(entity);
+    }
+    let known: Vec<&str> = types.iter().filter_map(|t| t["name"].as_str()).collect();
+    if known.is_empty() {
+        bail!(
+            "table {fqn} has no entity types (it is not a single-table design, or discovery is off)"
+        );
+    }
+    bail!(
+        "table {fqn} has no entity type `{name}`: its entity types are {}",
+        known.join(", ")
+    )
+}
+
+/// One entity type: its summary line, then its attributes as a tree.
+fn render_entity(fqn: &str, entity: &Value) -> String {
+    let mut out = format!("{fqn}  entity type {}\n", entity_line(entity));
+    let attributes = entity["attributes"].as_array().cloned().unwrap_or_default();
+    render_columns(&attribute_tree(&attributes), "  ", &mut out);
+    out
+}
+
+/// Flat attribute paths (`address.geo.lat`, `lines[].sku`, parents first) as column-shaped
+/// JSON nested by path, so the tree renders like a table's columns.
+fn attribute_tree(attributes: &[Value]) -> Vec<Value> {
+    /// Path, node, and the children gathered so far.
+    type Open = (String, serde_json::Map<String, Value>, Vec<Value>);
+    fn close(stack: &mut Vec<Open>, roots: &mut Vec<Value>) {
+        let (_, mut node, children) = stack.pop().expect("an open node");
+        if !children.is_empty() {
+            node.insert("children".into(), Value::Array(children));
+        }
+        match stack.last_mut() {
+            Some(parent) => parent.2.push(Value::Object(node)),
+            None => roots.push(Value::Object(node)),
+        }
+    }
+    let mut roots = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    for attribute in attributes {
+        let path = attribute["name"].as_str().unwrap_or_default().to_string();
+        let below = |parent: &str| {
+            path.strip_prefix(parent)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with("[]"))
+        };
+        while stack.last().is_some_and(|(parent, _, _)| !below(parent)) {
+            close(&mut stack, &mut roots);
+        }
+        let label = match stack.last() {
+            Some((parent, _, _)) => path[parent.len()..].trim_start_matches(['.', '[', ']']),
+            None => path.as_str(),
+        };
+        let label = if label.is_empty() { "[]" } else { label };
+        let presence = attribute["presence"].as_f64().unwrap_or_default();
+        let mut node = serde_json::Map::new();
+        node.insert("name".into(), Value::from(label));
+        node.insert(
+            "dataTypeDisplay".into(),
+            attribute["dataTypeDisplay"].clone(),
+        );
+        node.insert(
+            "description".into(),
+            Value::from(format!("present in {:.0}% of its items", presence * 100.0)),
+        );
+        stack.push((path.clone(), node, Vec::new()));
+    }
+    while !stack.is_empty() {
+        close(&mut stack, &mut roots);
+    }
+    roots
 }
 
 fn render_columns(columns: &[Value], indent: &str, out: &mut String) {

@@ -667,4 +667,72 @@ mod tests {
         let off = Discovery::from_setting(Some(""));
         assert!(discover(&refs, &k, &[], &off, Limits::default()).is_empty());
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Key-like strings: literal prefixes, delimiters in odd places, ids, text, markup.
+        fn key_text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "(USER|GAME|org|\\$store|#META)[#:|][a-z0-9]{0,6}",
+                "[#:|]{0,2}[A-Za-z0-9 <>]{0,8}[#:|]{0,2}[a-z]{0,3}",
+                "[0-9a-f]{8}-[0-9a-f]{4}",
+                any::<String>(),
+            ]
+        }
+
+        fn test_item() -> impl Strategy<Value = Item> {
+            let names = prop_oneof!["(type|_et|kind|sizeKind|x|y)", any::<String>()];
+            (
+                key_text(),
+                proptest::option::of(key_text()),
+                proptest::collection::vec((names, "[a-c]{0,2}"), 0..4),
+            )
+                .prop_map(|(pk, sk, attributes)| {
+                    let mut item: Item = attributes
+                        .into_iter()
+                        .map(|(k, v)| (k, AttributeValue::S(v)))
+                        .collect();
+                    item.insert("pk".into(), AttributeValue::S(pk));
+                    if let Some(sk) = sk {
+                        item.insert("sk".into(), AttributeValue::S(sk));
+                    }
+                    item
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn discovery_never_panics_and_finds_no_more_types_than_values(
+                items in proptest::collection::vec(test_item(), 0..60),
+                named in proptest::option::of("(type|_et|kind|pk|missing)"),
+            ) {
+                let refs: Vec<&Item> = items.iter().collect();
+                let discovery = Discovery::from_setting(named.as_deref());
+                let found = discover(&refs, &key("pk", Some("sk")), &[], &discovery, Limits::default());
+                let mut grouped = 0;
+                for t in &found {
+                    prop_assert!(t.sampled_items > 0);
+                    grouped += t.sampled_items;
+                    if let RecognisedBy::Attribute { attribute, .. } = &t.recognised_by {
+                        let values: std::collections::BTreeSet<&str> = items
+                            .iter()
+                            .filter_map(|i| match i.get(attribute) {
+                                Some(AttributeValue::S(v)) => Some(v.as_str()),
+                                _ => None,
+                            })
+                            .collect();
+                        prop_assert!(found.len() <= values.len());
+                    }
+                }
+                // Each item is in one entity type at most.
+                prop_assert!(grouped as usize <= items.len());
+                let names: std::collections::BTreeSet<&str> =
+                    found.iter().map(|t| t.name.as_str()).collect();
+                prop_assert_eq!(names.len(), found.len());
+            }
+        }
+    }
 }

@@ -26,7 +26,10 @@
 //! * **Custom properties**: a table's `extension` (the source's DynamoDB details) is sent to
 //!   `ferrometa serve` only. OpenMetadata refuses a whole table whose extension holds a
 //!   property not declared for tables ("Unknown custom field"), so it gets none, like from
-//!   the Python connector.
+//!   the Python connector. The entity types of a single-table design still reach it in
+//!   Markdown: the table's description ends with a table of them (name, share of the sample,
+//!   how they are recognised) and each column's description names the entity types its
+//!   attribute is in, with its presence in each.
 //! * **Names** get the reserved-character encoding of the Python client (`::`, `>`, `"`,
 //!   newline, carriage return, tab in table, column and constraint names), and FQNs in paths
 //!   are percent-encoded like its `quote(fqn, safe="")`.

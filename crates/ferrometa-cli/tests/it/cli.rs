@@ -393,6 +393,42 @@ async fn catalog_commands_show_what_was_ingested() {
     .await;
     let versions: Value = serde_json::from_str(&history.stdout).unwrap();
     assert_eq!(versions.as_array().unwrap().len(), 1);
+    // A single-table design: its entity types, and one of them as a tree.
+    let app = "local_dynamodb.default.default.app_data";
+    let show = ferrometa(&["catalog", "--catalog", c, "show", app]).await;
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(
+        show.stdout.contains(
+            "  Entity types (single-table design):\n    ORDER  100 items (62%)  entity_type = ORDER\n"
+        ),
+        "{}",
+        show.stdout
+    );
+    let user = ferrometa(&["catalog", "--catalog", c, "show", app, "--entity", "USER"]).await;
+    assert_eq!(user.code, 0, "{}", user.stderr);
+    insta::assert_snapshot!("catalog_show_entity_user", user.stdout);
+    let json = ferrometa(&[
+        "catalog",
+        "--catalog",
+        c,
+        "show",
+        app,
+        "--entity",
+        "USER",
+        "--json",
+    ])
+    .await;
+    let entity: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(entity["sampledItems"], 40);
+    let unknown = ferrometa(&["catalog", "--catalog", c, "show", app, "--entity", "GAME"]).await;
+    assert_eq!(unknown.code, 1);
+    assert!(
+        unknown
+            .stderr
+            .contains("has no entity type `GAME`: its entity types are ORDER, PRODUCT, USER"),
+        "{}",
+        unknown.stderr
+    );
     let missing = ferrometa(&["catalog", "--catalog", c, "show", "nope"]).await;
     assert_eq!(missing.code, 1);
     assert!(

@@ -1,6 +1,8 @@
-//! [`RestSinkError`]. Every variant holds text only, so that one failed bulk request can be
-//! reported against each of its entities, and no variant can carry a request header: the
-//! bearer token never reaches a message.
+//! [`RestSinkError`]. Every variant holds text (or another `RestSinkError`) only, so that one
+//! failed bulk request can be reported against each of its entities (the error is `Clone`),
+//! and no variant can carry a request header: the bearer token never reaches a message. The
+//! reasons of transport and TLS failures are the rendered chain of the HTTP client's error,
+//! which is neither `Clone` nor free of URLs, kept as text for those two reasons.
 
 /// Everything that can go wrong talking to the OpenMetadata server.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,8 +42,10 @@ pub enum RestSinkError {
     InvalidHeader { name: String, reason: String },
     #[error("cannot build the http client: {0}")]
     Client(String),
-    #[error("cannot read the openmetadata server version: {0}")]
-    Version(String),
+    #[error("cannot read the openmetadata server version")]
+    Version(#[source] Box<RestSinkError>),
+    #[error("the openmetadata server's version answer has no `version`")]
+    VersionMissing,
     #[error(
         "openmetadata server version {found} is not supported: the metadata-rest sink supports 1.x and 2.x \
          (set enableVersionValidation: false to try anyway)"
@@ -90,5 +94,25 @@ impl RestSinkError {
             | RestSinkError::Rejected { status, .. } => Some(*status),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::*;
+
+    #[test]
+    fn a_version_failure_keeps_its_cause_out_of_its_message() {
+        let cause = RestSinkError::Status {
+            method: "GET",
+            target: "/api/v1/system/version".into(),
+            status: 503,
+            message: "unavailable".into(),
+        };
+        let error = RestSinkError::Version(Box::new(cause.clone()));
+        assert_eq!(error.to_string(), "cannot read the openmetadata server version");
+        assert_eq!(error.source().unwrap().to_string(), cause.to_string());
     }
 }

@@ -196,12 +196,12 @@ pub(crate) async fn check_version(
     let reply = api.send(Method::GET, url.clone(), None).await?;
     let reply = api
         .success(&Method::GET, &url, reply)
-        .map_err(|e| RestSinkError::Version(e.to_string()))?;
+        .map_err(|e| RestSinkError::Version(Box::new(e)))?;
     let version: ServerVersion = api
         .json(&Method::GET, &url, &reply)
-        .map_err(|e| RestSinkError::Version(e.to_string()))?;
+        .map_err(|e| RestSinkError::Version(Box::new(e)))?;
     if version.version.is_empty() {
-        return Err(RestSinkError::Version("the answer has no `version`".into()));
+        return Err(RestSinkError::VersionMissing);
     }
     if validate {
         let major = version

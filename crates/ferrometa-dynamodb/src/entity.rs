@@ -407,7 +407,8 @@ fn columns(meta: &TableMetadata<'_>) -> Vec<Column> {
         let raw = column.display_name.as_deref().unwrap_or(&column.name);
         if let Some(text) = entity_presence(&path_segment(raw), meta.entity_types) {
             column.description = Some(match column.description.take() {
-                Some(description) => format!("{description} {text}"),
+                Some(description) if description.ends_with('.') => format!("{description} {text}"),
+                Some(description) => format!("{description}. {text}"),
                 None => text,
             });
         }

@@ -112,7 +112,10 @@ mod tests {
             message: "unavailable".into(),
         };
         let error = RestSinkError::Version(Box::new(cause.clone()));
-        assert_eq!(error.to_string(), "cannot read the openmetadata server version");
+        assert_eq!(
+            error.to_string(),
+            "cannot read the openmetadata server version"
+        );
         assert_eq!(error.source().unwrap().to_string(), cause.to_string());
     }
 }

@@ -164,7 +164,7 @@ async fn demo_dataset_end_to_end() {
     assert_eq!(display(column(&app.columns, "categories")), "array<string>");
     assert_eq!(
         column(&app.columns, "nickname").description.as_deref(),
-        Some("present in 10 of 160 sampled items (6%) In entity types: USER 25%.")
+        Some("present in 10 of 160 sampled items (6%). In entity types: USER 25%.")
     );
     let app_ext = &app.extension.as_ref().unwrap()["dynamodb"];
     // A single-table design: its entity types, each with its own attributes.

@@ -716,4 +716,71 @@ mod tests {
         assert!(text.contains("- Deletion protection: on"), "{text}");
         assert!(!text.contains("Point-in-time"), "{text}");
     }
+
+    #[test]
+    fn entity_type_names_from_the_data_stay_inside_their_markdown_cells() {
+        use crate::entity_types::{EntityType, RecognisedBy};
+        use crate::infer::{PathSummary, PrimaryKey};
+        let hostile = ["<script>alert(1)</script>", "a|b", "new\nline", "back`tick"];
+        let types: Vec<EntityType> = hostile
+            .iter()
+            .map(|name| EntityType {
+                name: name.to_string(),
+                recognised_by: RecognisedBy::Attribute {
+                    attribute: "type".into(),
+                    value: name.to_string(),
+                },
+                sampled_items: 5,
+                item_share: 0.25,
+                attributes: vec![PathSummary {
+                    path: "type".into(),
+                    display: "string".into(),
+                    present: 5,
+                }],
+                indexes: Vec::new(),
+            })
+            .collect();
+        let desc = orders();
+        let inference = crate::infer::infer(&[], &PrimaryKey::default(), Default::default());
+        let meta = TableMetadata {
+            schema_fqn: "svc.default.default",
+            region: "us-east-1",
+            description: &desc,
+            ttl: None,
+            pitr: None,
+            tags: None,
+            inference: &inference,
+            entity_types: &types,
+            sample: SampleSummary {
+                items: 20,
+                segments: 1,
+                truncated: false,
+                partial: false,
+            },
+        };
+        let text = description(&meta);
+        let table: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("| entity type"))
+            .collect();
+        // Header, rule, one row per type: no name broke a row or added a cell.
+        assert_eq!(table.len(), 2 + hostile.len(), "{text}");
+        for row in &table[2..] {
+            let cells = row.replace("\\|", "").matches('|').count();
+            assert_eq!(cells, 4, "{row}");
+        }
+        assert!(
+            text.contains("| `<script>alert(1)</script>` | 25% |"),
+            "{text}"
+        );
+        assert!(text.contains("`` back`tick ``"), "{text}");
+        // The machine-readable copy keeps the names exactly.
+        let names: Vec<Value> = extension(&meta)["dynamodb"]["entityTypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].clone())
+            .collect();
+        assert_eq!(names, hostile.map(Value::from));
+    }
 }

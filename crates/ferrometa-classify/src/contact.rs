@@ -7,7 +7,7 @@ use phonenumber::country::Id;
 use regex::Regex;
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[A-Za-z0-9._%+\-]+@((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+)([A-Za-z]{2,24})$")
+    Regex::new(r"^[\p{L}\p{N}._%+\-]+@((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+)([A-Za-z]{2,24})$")
         .expect("a valid email pattern")
 });
 
@@ -73,6 +73,7 @@ pub(crate) fn email(value: &str) -> f64 {
         return 0.0;
     };
     let local = value.split('@').next().unwrap_or_default();
+    // Letters beyond ASCII are valid in a local part (RFC 6531); 64 is the limit in bytes.
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") || local.len() > 64 {
         return 0.0;
     }
@@ -157,6 +158,7 @@ mod tests {
     fn emails_need_a_dotted_domain_and_a_plausible_tld() {
         assert!(email("jane.doe+news@mail.example.co.uk") > 0.8);
         assert!(email("ops@example.io") > 0.8);
+        assert!(email("zoë.müller@example.de") > 0.8);
         assert_eq!(email("root@localhost"), 0.0);
         assert_eq!(email("a@b.notatld"), 0.0);
         assert_eq!(email("a..b@example.com"), 0.0);

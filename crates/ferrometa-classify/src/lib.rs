@@ -83,7 +83,7 @@ pub enum PiiEntity {
     /// One to three capitalised words: 0.35, so only a name such as `first_name` makes a tag.
     Person,
     /// A street address (number and street word): 0.6; one to three capitalised words
-    /// (a city, a country): 0.35.
+    /// (a city, a country) or a postcode (US, UK, Canadian, Dutch): 0.35.
     Location,
     /// A UUID: 0.9. Identifiers of records, not of people.
     Uuid,

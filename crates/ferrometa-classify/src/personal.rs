@@ -155,11 +155,22 @@ static STREET_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("a valid address pattern")
 });
 
-/// A postal address (house number and street word), or the shape of a place name.
+static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    // US ZIP (and ZIP+4), UK, Canadian and Dutch postcodes.
+    RegexBuilder::new(
+        r"^(?:\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|\d{4}\s?[a-z]{2})$",
+    )
+    .case_insensitive(true)
+    .build()
+    .expect("a valid postcode pattern")
+});
+
+/// A postal address (house number and street word), or the shape of a place name or of a
+/// postcode (five digits are everywhere, so those too need the column name).
 pub(crate) fn location(value: &str) -> f64 {
     if STREET_ADDRESS.is_match(value) {
         0.6
-    } else if capitalised_words(value) {
+    } else if capitalised_words(value) || POSTCODE.is_match(value) {
         0.35
     } else {
         0.0
@@ -255,6 +266,9 @@ mod tests {
             assert_eq!(location(address), 0.6, "{address}");
         }
         assert_eq!(location("Springfield"), 0.35);
+        for postcode in ["94105", "94105-1234", "SW1A 1AA", "K1A 0B1", "1012 AB"] {
+            assert_eq!(location(postcode), 0.35, "{postcode}");
+        }
         assert_eq!(location("Order 42 shipped"), 0.0);
         assert_eq!(location("SKU-1234-XL"), 0.0);
     }

@@ -28,4 +28,15 @@ proptest! {
             prop_assert!((0.0..=1.0).contains(&c.confidence));
         }
     }
+
+    // The phone-number parser sees only strings of these characters: fuzz it hardest there.
+    #[test]
+    fn never_panics_on_phone_shaped_strings(
+        values in prop::collection::vec("\\+?[0-9 ()./-]{0,24}", 1..12),
+    ) {
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        if let Some(c) = classify_column("phone", &values, 0.0) {
+            prop_assert!((0.0..=1.0).contains(&c.confidence));
+        }
+    }
 }

@@ -81,7 +81,7 @@ static TOKENS: LazyLock<Vec<(PiiEntity, Regex)>> = LazyLock::new(|| {
         (
             PiiEntity::Person,
             ci(
-                r"^(name|full_name|fullname|given_name|surname|family_name|customer_name|contact_name|display_name|holder_name|card_holder|cardholder_name|account_holder)$",
+                r"^(name|full_name|fullname|given_name|surname|family_name|customer_name|contact_name|display_name|holder_name|card_holder|card_holder_name|cardholder|cardholder_name|account_holder)$",
             ),
         ),
         (
@@ -133,13 +133,21 @@ impl ColumnName {
 }
 
 fn snake_case(segment: &str) -> String {
+    let chars: Vec<char> = segment.chars().collect();
     let mut out = String::with_capacity(segment.len() + 4);
-    let mut previous_lower = false;
-    for c in segment.chars() {
-        if c.is_uppercase() && previous_lower {
+    for (i, &c) in chars.iter().enumerate() {
+        let previous = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1);
+        // A word starts at `aB` and at the last capital of an acronym: `IPAddress` → `ip_address`.
+        let starts_word = c.is_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+            });
+        if starts_word && !out.ends_with('_') {
             out.push('_');
         }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         } else if !out.ends_with('_') {
@@ -161,6 +169,8 @@ mod tests {
         let n = ColumnName::new("clientIp");
         assert_eq!(n.snake, "client_ip");
         assert!(n.matches(PiiEntity::IpAddress));
+        assert_eq!(ColumnName::new("IPAddress").snake, "ip_address");
+        assert_eq!(ColumnName::new("userID2FA").snake, "user_id2_fa");
         assert!(ColumnName::new("firstName").matches(PiiEntity::Person));
         assert!(ColumnName::new("emailAddress").matches(PiiEntity::Email));
     }

@@ -82,6 +82,10 @@ pub(crate) fn email(value: &str) -> f64 {
     if plausible { 0.85 } else { 0.0 }
 }
 
+static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*(?:x|ext\.?|extension)\s*\d{1,6}$").expect("a valid extension pattern")
+});
+
 /// Presidio's default regions for phone numbers.
 const REGIONS: [Id; 8] = [
     Id::US,
@@ -96,6 +100,7 @@ const REGIONS: [Id; 8] = [
 
 /// A phone number valid in one of Presidio's default regions, or in international form.
 pub(crate) fn phone(value: &str) -> f64 {
+    let value = EXTENSION.find(value).map_or(value, |m| &value[..m.start()]);
     // Only what a written phone number holds; the parser is lenient with the rest.
     let digits = value.chars().filter(char::is_ascii_digit).count();
     let allowed = value
@@ -114,10 +119,13 @@ pub(crate) fn phone(value: &str) -> f64 {
     if valid { 0.4 } else { 0.0 }
 }
 
-/// An IPv4 or IPv6 address, as the standard library parses them.
+/// An IPv4 or IPv6 address, as the standard library parses them. Presidio scores 0.6, but
+/// OpenMetadata has no column-name pattern for IP addresses, so 0.6 would never reach its
+/// default confidence: a parsed address is evidence enough, and names saying `version`
+/// void it (see `names`).
 pub(crate) fn ip_address(value: &str) -> f64 {
     if value.parse::<IpAddr>().is_ok() {
-        0.6
+        0.8
     } else {
         0.0
     }
@@ -171,6 +179,8 @@ mod tests {
     fn phones_are_validated_against_region_metadata() {
         assert!(phone("+1 415-555-0132") > 0.0 || phone("+1 202-456-1111") > 0.0);
         assert!(phone("(202) 456-1111") > 0.0);
+        assert!(phone("(202) 456-1111 ext. 204") > 0.0);
+        assert!(phone("+1 202 456 1111x12") > 0.0);
         assert!(phone("+44 20 7946 0958") > 0.0);
         assert!(phone("+49 30 901820") > 0.0);
         assert_eq!(phone("123"), 0.0);

@@ -204,6 +204,20 @@ const WORDS: &[&str] = &[
 const US_AREA_CODES: &[&str] = &[
     "212", "415", "617", "303", "312", "206", "512", "305", "404", "702",
 ];
+const US_STATES: &[&str] = &[
+    "California",
+    "Texas",
+    "New York",
+    "Florida",
+    "Ohio",
+    "Oregon",
+    "Maine",
+    "Nevada",
+    "North Carolina",
+    "Washington",
+    "Colorado",
+    "Vermont",
+];
 const PRODUCTS: &[&str] = &[
     "Blue Widget",
     "Deluxe Lamp",
@@ -464,6 +478,9 @@ pub fn columns() -> Vec<Column> {
             intl_phone,
         ),
         column("contactPhone", Some(NonSensitive), 30, rng, us_phone),
+        column("office_phone", Some(NonSensitive), 30, rng, |rng, i| {
+            format!("{} ext. {}", us_phone(rng, i), rng.range(100, 999))
+        }),
         column("phone_number", Some(NonSensitive), 30, rng, |rng, _| {
             format!(
                 "{}{}{}",
@@ -485,6 +502,8 @@ pub fn columns() -> Vec<Column> {
         column("client_ip", Some(Sensitive), 40, rng, ipv4),
         column("lastLoginIp", Some(Sensitive), 30, rng, ipv6),
         column("remote_addr", Some(Sensitive), 30, rng, ipv4),
+        // No telling name: the parsed addresses alone.
+        column("source", Some(Sensitive), 30, rng, ipv4),
         // Sensitive: social security numbers.
         column("ssn", Some(Sensitive), 40, rng, |rng, _| ssn(rng)),
         column(
@@ -577,6 +596,19 @@ pub fn columns() -> Vec<Column> {
         }),
         column("city", Some(NonSensitive), 40, rng, |rng, _| {
             rng.pick(CITIES).to_owned()
+        }),
+        column("state", Some(NonSensitive), 30, rng, |rng, _| {
+            rng.pick(US_STATES).to_owned()
+        }),
+        column("home_address", Some(NonSensitive), 30, rng, |rng, _| {
+            let street = rng.pick(&[
+                "Hauptstraße",
+                "Bahnhofstrasse",
+                "Kerkstraat",
+                "Storgata",
+                "Lindenweg",
+            ]);
+            format!("{street} {}, {}", rng.range(1, 200), rng.pick(CITIES))
         }),
         column("address.country", Some(NonSensitive), 30, rng, |rng, _| {
             rng.pick(COUNTRIES).to_owned()
@@ -712,6 +744,17 @@ pub fn columns() -> Vec<Column> {
         }),
         column("category", None, 30, rng, |rng, _| {
             rng.pick(CATEGORIES).to_owned()
+        }),
+        // Capitalised status words under a name OpenMetadata's location pattern matches.
+        column("order_state", None, 30, rng, |rng, _| {
+            rng.pick(&[
+                "Shipped",
+                "Delivered",
+                "Cancelled",
+                "Returned",
+                "Processing",
+            ])
+            .to_owned()
         }),
         column("phone_model", None, 30, rng, |rng, _| {
             format!(

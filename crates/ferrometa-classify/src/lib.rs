@@ -255,6 +255,18 @@ mod tests {
     }
 
     #[test]
+    fn the_best_entity_stands_for_its_class() {
+        // Also high-entropy tokens (Secret, 0.4); averaged with them they would score 0.7.
+        let jwts = [
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtYW5kLW1vcmU",
+        ];
+        let c = classify_column("auth.bearer", &jwts, 0.8).expect("a JWT column");
+        assert_eq!((c.tag, c.entity), (Sensitivity::Sensitive, PiiEntity::Jwt));
+        assert!((c.confidence - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn version_names_void_ip_addresses() {
         let v = ["1.2.3.4", "10.0.0.1", "2.4.11.0"];
         assert_eq!(classify_column("firmware_version", &v, 0.1), None);

@@ -271,6 +271,11 @@ pub struct DatabaseMetadataConfig {
     pub entity_type_attribute: Option<String>,
     /// ferrometa extension: at most this many bytes are sampled per table.
     pub sample_bytes: u64,
+    /// ferrometa extension: at most this many read capacity units are consumed sampling one
+    /// table (exceeded by at most one Scan page per segment); absent: bounded by `sampleItems`
+    /// and `sampleBytes` only (4 MiB cost at most about 512 RCU).
+    #[serde(deserialize_with = "validate::positive_number")]
+    pub sample_read_capacity: Option<f64>,
     /// ferrometa extension: parallel scan segments used to sample one table (DynamoDB allows
     /// at most 1,000,000).
     #[serde(deserialize_with = "validate::sample_segments")]
@@ -288,7 +293,7 @@ pub struct DatabaseMetadataConfig {
     /// ferrometa extension: client-side limit of DynamoDB control-plane calls per second;
     /// absent means 1000 on AWS endpoints (AWS throttles an account's control plane at 2500,
     /// shared with every other tool) and no limit on other endpoints.
-    #[serde(deserialize_with = "validate::positive_rate")]
+    #[serde(deserialize_with = "validate::positive_number")]
     pub requests_per_second: Option<f64>,
     /// ferrometa extension: deepest nesting of maps and lists turned into child columns (at
     /// most 64).
@@ -338,6 +343,7 @@ impl Default for DatabaseMetadataConfig {
             sample_items: 1000,
             entity_type_attribute: None,
             sample_bytes: 4 * 1024 * 1024,
+            sample_read_capacity: None,
             sample_segments: 4,
             concurrency: 16,
             mark_deleted_max_share: 0.5,

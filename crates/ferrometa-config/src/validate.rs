@@ -213,8 +213,8 @@ pub(crate) fn share<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D
     Ok(value)
 }
 
-/// An optional rate that must be a positive number.
-pub(crate) fn positive_rate<'de, D: Deserializer<'de>>(
+/// An optional number that must be positive and finite (a rate, a capacity).
+pub(crate) fn positive_number<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<f64>, D::Error> {
     let value = Option::<f64>::deserialize(deserializer)?;

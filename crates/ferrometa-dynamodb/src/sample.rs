@@ -9,8 +9,10 @@
 //!   counts are only a hint (AWS refreshes them about every six hours); a table larger than
 //!   they say is still read within the budgets, only from one segment.
 //! - Every page asks for at most the items left in its segment's budget (`Limit`), so the
-//!   item budget is never exceeded; the byte budget is exceeded by at most one page per
-//!   segment.
+//!   item budget is never exceeded; the byte budget and the read-capacity budget
+//!   (`sampleReadCapacity`, optional) are exceeded by at most one page per segment. Pages are
+//!   sized to what is left of both, at the average item size so far (a Scan's eventually
+//!   consistent read costs 0.5 RCU per 4 KB).
 //! - When some segments run dry before their share is used, what is left is shared among
 //!   the segments that still have items, in up to three more rounds.
 //! - Items are kept in segment order, and within a segment in scan order, so an unchanged
@@ -30,10 +32,12 @@ use crate::error::DynamoDbError;
 pub type Item = HashMap<String, AttributeValue>;
 
 /// Budgets of one table's sample, and how its scan starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Budget {
     pub items: u32,
     pub bytes: u64,
+    /// Read capacity units the sample may consume; `None` leaves it to the other budgets.
+    pub read_capacity: Option<f64>,
     pub segments: u32,
     /// Items asked for in a segment's first page, before the item size is known.
     pub first_page: u32,
@@ -41,14 +45,25 @@ pub struct Budget {
 
 /// The most a Scan page holds, in bytes.
 const PAGE_BYTES: i64 = 1 << 20;
+/// Bytes an eventually consistent Scan reads per read capacity unit.
+const BYTES_PER_RCU: f64 = 8192.0;
 
 impl Budget {
     pub fn new(items: u32, bytes: u64, segments: u32) -> Budget {
         Budget {
             items,
             bytes,
+            read_capacity: None,
             segments,
             first_page: FIRST_PAGE,
+        }
+    }
+
+    /// The same budget, also bounded by `read_capacity` units.
+    pub fn with_read_capacity(self, read_capacity: Option<f64>) -> Budget {
+        Budget {
+            read_capacity,
+            ..self
         }
     }
 
@@ -121,7 +136,7 @@ pub async fn sample_table(clients: &Clients, table: &str, budget: Budget) -> Sam
     let total_segments = budget
         .segments
         .clamp(1, ferrometa_config::MAX_SAMPLE_SEGMENTS);
-    if budget.items == 0 || budget.bytes == 0 {
+    if budget.items == 0 || budget.bytes == 0 || budget.read_capacity.is_some_and(|r| r <= 0.0) {
         return Sample {
             truncated: true,
             ..Sample::default()
@@ -143,8 +158,14 @@ pub async fn sample_table(clients: &Clients, table: &str, budget: Budget) -> Sam
         let used_bytes: u64 = segments.iter().map(|s| s.bytes).sum();
         let left_items = u64::from(budget.items).saturating_sub(used_items);
         let left_bytes = budget.bytes.saturating_sub(used_bytes);
+        let used_capacity: f64 = segments.iter().map(|s| s.consumed).sum();
+        let left_capacity = budget.read_capacity.map(|r| r - used_capacity);
         let active: Vec<usize> = (0..segments.len()).filter(|&i| !segments[i].done).collect();
-        if left_items == 0 || left_bytes == 0 || active.is_empty() {
+        if left_items == 0
+            || left_bytes == 0
+            || left_capacity.is_some_and(|r| r <= 0.0)
+            || active.is_empty()
+        {
             break;
         }
         let n = active.len() as u64;
@@ -163,6 +184,7 @@ pub async fn sample_table(clients: &Clients, table: &str, budget: Budget) -> Sam
                 total_segments,
                 item_budget: items,
                 byte_budget: bytes,
+                capacity_budget: left_capacity.map(|r| r / n as f64),
                 first_page: budget.first_page,
                 start_key: segments[i].start_key.clone(),
             };
@@ -216,6 +238,8 @@ struct SegmentRequest {
     total_segments: u32,
     item_budget: u64,
     byte_budget: u64,
+    /// Read capacity units this share may consume, if bounded.
+    capacity_budget: Option<f64>,
     first_page: u32,
     start_key: Option<Item>,
 }
@@ -226,9 +250,16 @@ async fn scan_segment(clients: &Clients, table: &str, request: SegmentRequest) -
         total_segments,
         item_budget,
         byte_budget,
+        capacity_budget,
         first_page,
         mut start_key,
     } = request;
+    // The byte budget the read capacity allows; the smaller of the two bounds each page.
+    let byte_budget = match capacity_budget {
+        Some(rcu) => byte_budget.min((rcu * BYTES_PER_RCU).max(1.0) as u64),
+        None => byte_budget,
+    };
+    let capacity_left = |consumed: f64| capacity_budget.is_none_or(|rcu| consumed < rcu);
     let mut scan = SegmentScan {
         items: Vec::new(),
         bytes: 0,
@@ -239,7 +270,10 @@ async fn scan_segment(clients: &Clients, table: &str, request: SegmentRequest) -
         error: None,
     };
     let mut empty_pages = 0;
-    while (scan.items.len() as u64) < item_budget && scan.bytes < byte_budget {
+    while (scan.items.len() as u64) < item_budget
+        && scan.bytes < byte_budget
+        && capacity_left(scan.consumed)
+    {
         let left = item_budget - scan.items.len() as u64;
         let limit = if scan.items.is_empty() {
             left.min(u64::from(first_page.max(1)))

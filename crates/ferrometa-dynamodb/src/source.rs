@@ -309,6 +309,7 @@ impl RunContext {
         let want_tags =
             cfg.include_tags && ctx.bulk_tags.is_none() && ctx.tags.enabled() && !arn.is_empty();
         let budget = Budget::new(cfg.sample_items, cfg.sample_bytes, cfg.sample_segments)
+            .with_read_capacity(cfg.sample_read_capacity)
             .for_table(desc.item_count, desc.table_size_bytes);
         let (ttl, pitr, tags, sample) = tokio::join!(
             async {

@@ -1,5 +1,5 @@
 use ferrometa_dynamodb::Clients;
-use ferrometa_dynamodb::sample::{Budget, item_size, sample_table};
+use ferrometa_dynamodb::sample::{Budget, FIRST_PAGE, item_size, sample_table};
 use ferrometa_emulator::seed::{self, item, m, n, s};
 use ferrometa_emulator::{Emulator, FaultProxy, FaultResponse, FaultRule};
 use serde_json::json;
@@ -73,6 +73,24 @@ async fn budgets_bound_the_sample_and_segments_spread_it() {
         small.bytes
     );
     assert!(small.truncated);
+
+    // Read capacity: the sample stops once its units are spent, at most one page over per
+    // segment, and reports what it consumed.
+    let unbounded = sample_table(&clients, "big_table", Budget::new(5000, 4 << 20, 4)).await;
+    for rcu in [1.0, 5.0] {
+        let bounded = Budget::new(5000, 4 << 20, 4).with_read_capacity(Some(rcu));
+        let sample = sample_table(&clients, "big_table", bounded).await;
+        assert!(sample.error.is_none(), "{:?}", sample.error);
+        assert!(sample.truncated);
+        assert!(sample.items > 0 && sample.items < unbounded.items);
+        // A page holds at most a first page's items (later pages are sized to what is left).
+        let page = (FIRST_PAGE as f64 * max_item as f64) / 8192.0 + 0.5;
+        assert!(
+            sample.consumed_capacity <= rcu + 4.0 * page,
+            "{rcu} RCU budget, {} consumed",
+            sample.consumed_capacity
+        );
+    }
 
     // One segment: a plain paged Scan.
     let single = sample_table(&clients, "big_table", Budget::new(250, 4 << 20, 1)).await;

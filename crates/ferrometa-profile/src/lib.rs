@@ -220,19 +220,15 @@ impl Profiler {
             column.add(value, &self.limits);
         }
         match value {
-            AttributeValue::M(map) if !map.is_empty() => {
-                if self.descends(depth, &path) {
-                    for (name, child) in sorted(map) {
-                        if let Some(segment) = self.segment(name, &path) {
-                            self.visit(format!("{path}.{segment}"), list, child, depth + 1);
-                        }
+            AttributeValue::M(map) if !map.is_empty() && self.descends(depth, &path) => {
+                for (name, child) in sorted(map) {
+                    if let Some(segment) = self.segment(name, &path) {
+                        self.visit(format!("{path}.{segment}"), list, child, depth + 1);
                     }
                 }
             }
-            AttributeValue::L(values) if !values.is_empty() => {
-                if self.descends(depth, &path) {
-                    self.elements_of(&format!("{path}[]"), values, depth + 1);
-                }
+            AttributeValue::L(values) if !values.is_empty() && self.descends(depth, &path) => {
+                self.elements_of(&format!("{path}[]"), values, depth + 1);
             }
             _ => {}
         }
@@ -245,23 +241,21 @@ impl Profiler {
         self.count_element(element_path, values.len() as u64);
         for element in values {
             match element {
-                AttributeValue::M(map) if !map.is_empty() => {
-                    if self.descends(depth, element_path) {
-                        for (name, child) in sorted(map) {
-                            if let Some(segment) = self.segment(name, element_path) {
-                                let path = format!("{element_path}.{segment}");
-                                self.visit(path, Some(element_path), child, depth + 1);
-                            }
+                AttributeValue::M(map) if !map.is_empty() && self.descends(depth, element_path) => {
+                    for (name, child) in sorted(map) {
+                        if let Some(segment) = self.segment(name, element_path) {
+                            let path = format!("{element_path}.{segment}");
+                            self.visit(path, Some(element_path), child, depth + 1);
                         }
                     }
                 }
-                AttributeValue::L(inner) if !inner.is_empty() => {
-                    if self.descends(depth, element_path) {
-                        let inner_path = format!("{element_path}[]");
-                        self.count_element(&inner_path, inner.len() as u64);
-                        for value in inner {
-                            self.visit(inner_path.clone(), Some(&inner_path), value, depth + 1);
-                        }
+                AttributeValue::L(inner)
+                    if !inner.is_empty() && self.descends(depth, element_path) =>
+                {
+                    let inner_path = format!("{element_path}[]");
+                    self.count_element(&inner_path, inner.len() as u64);
+                    for value in inner {
+                        self.visit(inner_path.clone(), Some(&inner_path), value, depth + 1);
                     }
                 }
                 _ => {}

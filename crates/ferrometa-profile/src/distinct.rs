@@ -8,9 +8,10 @@
 //! or refused can never come back (the bound only falls), so every kept value's count is
 //! exact, and the kept values are a uniform sample of the distinct values. Then:
 //! - distinct ≈ (k − 1) / u, u the largest kept hash as a fraction of 2⁶⁴: unbiased, with a
-//!   relative standard error of about 1/√(k − 2) (1.0% at k = 10,000; 0.4% measured on
-//!   100,000 distinct values in this crate's tests);
-//! - unique ≈ distinct × the share of kept values seen once.
+//!   relative standard error of about 1/√(k − 2) (1.0% at k = 10,000; measured on ten sets
+//!   of 100,000 distinct strings: 0.7% root mean square, 1.3% at worst);
+//! - unique ≈ distinct × the share of kept values seen once (on the same sets, with 20,000
+//!   values seen once: 4.0% at worst).
 
 use std::collections::BTreeMap;
 

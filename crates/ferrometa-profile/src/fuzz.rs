@@ -1,5 +1,5 @@
-//! Profiling arbitrary nested items with proptest: it never panics, and the counts stay
-//! consistent. Names come from a small pool without `"`, so no two paths can print alike
+//! Profiling arbitrary nested items with proptest: it never panics, the counts stay
+//! consistent, and the paths are the ones schema inference finds. Names come from a small pool without `"`, so no two paths can print alike
 //! (hostile names are in the unit tests). The long mode is
 //! `PROPTEST_CASES=100000 cargo test --release -p ferrometa-profile --lib fuzz`.
 
@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use proptest::prelude::*;
+
+use ferrometa_dynamodb::infer::{self, Inferrer};
 
 use crate::{Limits, Profiler, json};
 
@@ -97,5 +99,22 @@ proptest! {
             let j = json::column_profile(c, 0);
             prop_assert_eq!(j["name"].as_str(), Some(c.path.as_str()));
         }
+    }
+}
+
+proptest! {
+    #[test]
+    fn paths_are_inference_paths(items in items(), max_depth in 1u32..6) {
+        let mut profiler = Profiler::new(Limits { max_depth, ..Limits::default() });
+        let mut inferrer = Inferrer::new(infer::Limits { max_depth, ..infer::Limits::default() });
+        for it in &items {
+            profiler.add_item(it);
+            inferrer.add_item(it);
+        }
+        let profiled: Vec<String> = profiler.finish().columns.into_iter().map(|c| c.path).collect();
+        // Inference lists parents first; the profile sorts by path.
+        let mut inferred: Vec<String> = inferrer.paths().into_iter().map(|p| p.path).collect();
+        inferred.sort();
+        prop_assert_eq!(profiled, inferred);
     }
 }

@@ -7,7 +7,8 @@
 //!   all numbers while a path has at most `exact_values` of them; past that over a uniform
 //!   reservoir sample of `exact_values` (Vitter's algorithm R, a fixed-seed generator so a
 //!   profile is reproducible). The rank error of a sample quantile is about
-//!   √(p(1 − p)/k): 0.5% of the ranks for the median at k = 10,000;
+//!   √(p(1 − p)/k): 0.5% of the ranks for the median, 0.43% for the quartiles at
+//!   k = 10,000; measured on 100,000 numbers in four orders, at most 1.2% of the ranks;
 //! - the histogram has equal-width bins from the exact min to the exact max, their number by
 //!   OpenMetadata's rule (Freedman–Diaconis, Sturges when that gives more than
 //!   [`MAX_BINS`], at most [`MAX_BINS`]); from a reservoir its frequencies are scaled to the

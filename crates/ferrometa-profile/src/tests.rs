@@ -166,7 +166,7 @@ fn quartiles_past_the_exact_limit_are_close() {
         (x.median, 49_999.5),
         (x.third_quartile, 74_999.25),
     ] {
-        // 1.5% of the ranks: three standard errors of a 10,000 sample.
+        // 1.5% of the ranks: three and a half standard errors of a 10,000 sample.
         assert!((got - want).abs() < 1_500.0, "{got} vs {want}");
     }
     assert_eq!(x.histogram.frequencies.iter().sum::<u64>(), c.values_count);

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use ferrometa_dynamodb::infer::{self, Inferrer};
 use ferrometa_emulator::Emulator;
 use ferrometa_profile::{ColumnProfile, Limits, Profiler, TableProfile, json};
 
@@ -57,6 +58,16 @@ async fn app_data_profile() {
     let profile = profiler.finish();
     assert_eq!(profile.items, 160);
     assert!(profile.warnings.is_empty(), "{:?}", profile.warnings);
+
+    // The same paths as the inferred columns and children.
+    let mut inferrer = Inferrer::new(infer::Limits::default());
+    for item in &items {
+        inferrer.add_item(item);
+    }
+    let mut inferred: Vec<String> = inferrer.paths().into_iter().map(|p| p.path).collect();
+    inferred.sort();
+    let profiled: Vec<&str> = profile.columns.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(profiled, inferred);
 
     // 40 users, every fourth with a nickname.
     let nickname = column(&profile, "nickname");

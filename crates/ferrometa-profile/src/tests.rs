@@ -295,7 +295,7 @@ fn type_mix_of_a_union_column() {
 #[test]
 fn hostile_names_are_quoted_like_inference() {
     let p = profile(&[item([
-        ("a.b", m([("c\"d", n(1)), ("x[]", s("y"))])),
+        ("a.b", m([("c\"d", n(1)), ("x[]", s("y")), ("", n(2))])),
         ("", s("empty")),
         ("é🦀", s("ok")),
     ])]);
@@ -306,7 +306,10 @@ fn hostile_names_are_quoted_like_inference() {
     );
     assert_eq!(
         p.warnings,
-        ["an attribute with an empty name was left out".to_string()]
+        [
+            "an attribute with an empty name was left out at the top level",
+            "an attribute with an empty name was left out under `\"a.b\"`"
+        ]
     );
     assert_eq!(
         column(&p, "é🦀").lengths.as_ref().map(|l| l.max_length),

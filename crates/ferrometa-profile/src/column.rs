@@ -5,7 +5,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::distinct::Distinct;
-use crate::numbers::Numbers;
+use crate::numbers::{Decimal, Numbers};
 use crate::{ColumnProfile, LengthStats, Limits};
 
 /// The DynamoDB types of [`ColumnProfile::type_mix`], in its order.
@@ -151,7 +151,7 @@ fn value_hash(value: &AttributeValue) -> u64 {
 fn hash_into(value: &AttributeValue, h: &mut DefaultHasher) {
     match value {
         AttributeValue::S(s) => (0u8, s).hash(h),
-        AttributeValue::N(n) => (1u8, n).hash(h),
+        AttributeValue::N(n) => (1u8, number_key(n)).hash(h),
         AttributeValue::B(b) => (2u8, b.as_ref()).hash(h),
         AttributeValue::Bool(b) => (3u8, b).hash(h),
         AttributeValue::Null(_) => 4u8.hash(h),
@@ -171,10 +171,19 @@ fn hash_into(value: &AttributeValue, h: &mut DefaultHasher) {
             }
         }
         AttributeValue::Ss(s) => hash_sorted(7, s.iter().map(String::as_bytes), h),
-        AttributeValue::Ns(s) => hash_sorted(8, s.iter().map(String::as_bytes), h),
+        AttributeValue::Ns(s) => {
+            let mut numbers: Vec<_> = s.iter().map(|n| number_key(n)).collect();
+            numbers.sort_unstable();
+            (8u8, numbers).hash(h);
+        }
         AttributeValue::Bs(s) => hash_sorted(9, s.iter().map(|b| b.as_ref()), h),
         _ => 10u8.hash(h),
     }
+}
+
+/// A number by value (`1`, `1.0` and `1E0` alike), or by its text when it is none.
+fn number_key(text: &str) -> Result<Decimal, &str> {
+    Decimal::parse(text).ok_or(text)
 }
 
 fn hash_sorted<'a>(tag: u8, elements: impl Iterator<Item = &'a [u8]>, h: &mut DefaultHasher) {

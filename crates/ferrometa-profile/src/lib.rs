@@ -98,8 +98,8 @@ pub struct ColumnProfile {
     /// Slots where the attribute is absent (distinct from NULL).
     pub missing_count: u64,
     /// Distinct non-NULL values (by type and content: the string `"1"` and the number `1`
-    /// differ; sets and maps compare regardless of order; numbers by DynamoDB's normalized
-    /// text).
+    /// differ; sets and maps compare regardless of order; numbers by value, so `1`, `1.0`
+    /// and `1E0` are one).
     pub distinct_count: u64,
     /// False once the path had more than [`Limits::exact_values`] distinct values: then
     /// `distinct_count` and `unique_count` are estimates (see [`distinct`]).

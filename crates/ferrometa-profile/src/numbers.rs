@@ -255,7 +255,7 @@ fn label(x: f64) -> String {
 
 /// A decimal number for exact comparison: 0.`digits` × 10^`exponent`, `digits` without
 /// leading or trailing zeros (empty for zero).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Decimal {
     negative: bool,
     digits: Vec<u8>,

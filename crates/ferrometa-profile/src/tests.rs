@@ -90,6 +90,23 @@ fn distinct_counts_are_exact_then_estimated() {
         (v.distinct_count, v.unique_count, v.duplicate_count),
         (2, 1, 1)
     );
+    // Numbers compare by value.
+    let p = profile(&[
+        item([
+            ("v", n("1")),
+            ("s", AttributeValue::Ns(vec!["1".into(), "2".into()])),
+        ]),
+        item([
+            ("v", n("1.0")),
+            ("s", AttributeValue::Ns(vec!["2E0".into(), "01".into()])),
+        ]),
+        item([
+            ("v", n("10E-1")),
+            ("s", AttributeValue::Ns(vec!["2".into()])),
+        ]),
+    ]);
+    assert_eq!(column(&p, "v").distinct_count, 1);
+    assert_eq!(column(&p, "s").distinct_count, 2);
 
     // 100,000 distinct values, each twice but 20,000 once: past the exact limit.
     let mut profiler = Profiler::new(Limits::default());

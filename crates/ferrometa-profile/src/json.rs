@@ -10,7 +10,9 @@
 //! as are number fields of a path without numbers. `min`/`max` are JSON numbers: integers
 //! when DynamoDB's text is an integer that fits in 64 bits, else the nearest f64 (the exact
 //! text is in [`NumberStats`](crate::NumberStats)). `minLength`/`maxLength` are string
-//! lengths in characters and binary lengths in bytes.
+//! lengths in characters and binary lengths in bytes. OpenMetadata has no field saying a
+//! count or quartile is estimated: estimates (see [`ColumnProfile::distinct_exact`] and
+//! [`NumberStats::quantiles_exact`](crate::NumberStats::quantiles_exact)) are sent as they are.
 
 use serde_json::{Map, Value, json};
 

@@ -63,6 +63,7 @@ use merge::node_type;
 use node::{Fields, add_value, field_node, sorted};
 // The unit tests and the fuzzer check number parsing directly.
 pub use display::path_segment;
+pub use numbers::Decimal;
 #[cfg(test)]
 use numbers::{NumStats, parse_number};
 pub use presence::presence_text;

@@ -5,7 +5,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::distinct::Distinct;
-use crate::numbers::{Decimal, Numbers};
+use ferrometa_dynamodb::infer::Decimal;
+
+use crate::numbers::Numbers;
 use crate::{ColumnProfile, LengthStats, Limits};
 
 /// The DynamoDB types of [`ColumnProfile::type_mix`], in its order.

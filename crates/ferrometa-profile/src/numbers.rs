@@ -17,7 +17,7 @@
 //! Texts that are not decimal numbers (DynamoDB never returns one) count as values but not
 //! here.
 
-use std::cmp::Ordering;
+use ferrometa_dynamodb::infer::Decimal;
 
 /// Most histogram bins.
 pub const MAX_BINS: usize = 20;
@@ -250,100 +250,5 @@ fn label(x: f64) -> String {
         "0".to_string()
     } else {
         text.to_string()
-    }
-}
-
-/// A decimal number for exact comparison: 0.`digits` × 10^`exponent`, `digits` without
-/// leading or trailing zeros (empty for zero).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct Decimal {
-    negative: bool,
-    digits: Vec<u8>,
-    exponent: i64,
-}
-
-impl Decimal {
-    /// DynamoDB's number syntax: an optional sign, digits with an optional point, an optional
-    /// exponent. `None` for anything else.
-    pub(crate) fn parse(text: &str) -> Option<Decimal> {
-        let text = text.trim();
-        let (negative, rest) = match text.as_bytes().first()? {
-            b'-' => (true, &text[1..]),
-            b'+' => (false, &text[1..]),
-            _ => (false, text),
-        };
-        let (mantissa, exp) = match rest.find(['e', 'E']) {
-            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-            None => (rest, None),
-        };
-        let (int, frac) = match mantissa.find('.') {
-            Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
-            None => (mantissa, ""),
-        };
-        if int.is_empty() && frac.is_empty()
-            || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
-        {
-            return None;
-        }
-        let exp: i64 = match exp {
-            Some(e) => {
-                let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
-                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                // Beyond any f64 exponent: not a number DynamoDB or this profile handles.
-                e.parse().ok().filter(|e: &i64| e.abs() < 100_000)?
-            }
-            None => 0,
-        };
-        let all: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
-        let leading = all.iter().take_while(|&&d| d == 0).count();
-        let trailing = all.iter().rev().take_while(|&&d| d == 0).count();
-        if leading == all.len() {
-            return Some(Decimal {
-                negative: false,
-                digits: Vec::new(),
-                exponent: 0,
-            });
-        }
-        Some(Decimal {
-            negative,
-            digits: all[leading..all.len() - trailing].to_vec(),
-            exponent: int.len() as i64 - leading as i64 + exp,
-        })
-    }
-
-    fn sign(&self) -> i8 {
-        match (self.digits.is_empty(), self.negative) {
-            (true, _) => 0,
-            (false, true) => -1,
-            (false, false) => 1,
-        }
-    }
-}
-
-impl Ord for Decimal {
-    fn cmp(&self, other: &Self) -> Ordering {
-        let sign = self.sign().cmp(&other.sign());
-        if sign != Ordering::Equal || self.sign() == 0 {
-            return sign;
-        }
-        // Same sign: compare magnitudes, reversed for negatives. Digits have no trailing
-        // zeros, so a prefix is the smaller magnitude.
-        let magnitude = self
-            .exponent
-            .cmp(&other.exponent)
-            .then_with(|| self.digits.cmp(&other.digits));
-        if self.negative {
-            magnitude.reverse()
-        } else {
-            magnitude
-        }
-    }
-}
-
-impl PartialOrd for Decimal {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
     }
 }

@@ -95,6 +95,15 @@ sink_kinds! {
     MetadataRest(MetadataRestSinkConfig) = "metadata-rest",
 }
 
+/// The name `kind` has in its table; every kind has a row.
+fn name_in<K: PartialEq>(table: &[(K, &'static str)], kind: K) -> &'static str {
+    table
+        .iter()
+        .find(|(row, _)| *row == kind)
+        .map(|(_, name)| *name)
+        .expect("every kind has a row in its table")
+}
+
 /// The source to read metadata from, by `source.type` (in any case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceType {
@@ -113,11 +122,7 @@ impl SourceType {
 
     /// The `source.type` of this source.
     pub fn name(self) -> &'static str {
-        SourceType::KINDS
-            .iter()
-            .find(|(kind, _)| *kind == self)
-            .map(|(_, name)| *name)
-            .expect("every source type has a row in the table")
+        name_in(&SourceType::KINDS, self)
     }
 }
 
@@ -172,11 +177,7 @@ impl WorkflowType {
 
     /// The `sourceConfig.config.type` of this workflow.
     pub fn name(self) -> &'static str {
-        WorkflowType::KINDS
-            .iter()
-            .find(|(kind, _)| *kind == self)
-            .map(|(_, name)| *name)
-            .expect("every workflow type has a row in the table")
+        name_in(&WorkflowType::KINDS, self)
     }
 }
 

@@ -1,0 +1,223 @@
+//! The profiler's routes of tables: profiles with their history and sample data, kept by
+//! the catalog beside the table (no new table version). Paths are relative to
+//! `/api/v1/tables`; `{fqn}`s are percent-decoded and may use any quoting, as `name/{fqn}`:
+//!
+//! | method and path | what it does |
+//! |---|---|
+//! | `PUT /{id}/tableProfile` | stores a `CreateTableProfileRequest` (one per `tableProfile.timestamp`), answers the table with `profile` |
+//! | `GET /{fqn}/tableProfile/latest` | the table with its latest `profile` and each column's latest `profile` |
+//! | `GET /{fqn}/tableProfile` | `tableProfile`s in `startTs..=endTs`, newest first, up to `limit` |
+//! | `GET /{columnFqn}/columnProfile` | one column's `columnProfile`s in `startTs..=endTs`, newest first |
+//! | `PUT /{id}/sampleData`, `GET /{id}/sampleData` | the table with its latest `sampleData` (`TableData`) |
+//!
+//! Only live tables are found (404 otherwise). A deleted table keeps its profiles until a
+//! hard delete.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use ferrometa_catalog::{Catalog, Include, TimeRange, canonical_fqn};
+use ferrometa_model::{EntityType, fqn};
+use serde_json::{Value, json};
+
+use crate::entities::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::error::ApiError;
+use crate::kind::TABLES;
+use crate::params::Params;
+use crate::present::{self, Fields};
+use crate::requests;
+use crate::state::AppState;
+
+/// The routes; `{id}` holds an FQN on the reads by FQN (one parameter name per segment).
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/tables/{id}/tableProfile",
+            put(put_table_profile).get(table_profiles),
+        )
+        .route("/api/v1/tables/{id}/tableProfile/latest", get(latest))
+        .route("/api/v1/tables/{id}/columnProfile", get(column_profiles))
+        .route(
+            "/api/v1/tables/{id}/sampleData",
+            put(put_sample_data).get(sample_data),
+        )
+}
+
+type Reply = Result<Response, ApiError>;
+
+async fn put_table_profile(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let profile = requests::table_profile(&body)?;
+    let base = state.base_url(&headers);
+    let table = state
+        .write(move |catalog| {
+            catalog.put_table_profile(&id, &profile)?;
+            let table = table_by_id(catalog, &id)?;
+            let mut table = present::entity(&TABLES, table, &base, None);
+            table["profile"] = profile.table_profile().clone();
+            Ok(table)
+        })
+        .await?;
+    Ok(Json(table).into_response())
+}
+
+async fn latest(
+    State(state): State<AppState>,
+    Path(fqn): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
+    let base = state.base_url(&headers);
+    let table = state
+        .read(move |catalog| {
+            let table = table_by_fqn(catalog, &fqn)?;
+            let id = id_of(&table);
+            let profile = catalog.latest_table_profile(&id)?;
+            let columns = catalog.latest_column_profiles(&id)?;
+            let mut table = present::entity(&TABLES, table, &base, Some(&default_fields()));
+            if let Some(profile) = profile {
+                table["profile"] = profile.table_profile().clone();
+            }
+            // Top-level columns, as the profiler computes them, each with its newest entry.
+            for column in table["columns"].as_array_mut().into_iter().flatten() {
+                let found = columns.iter().find(|c| c.profile["name"] == column["name"]);
+                if let Some(found) = found {
+                    column["profile"] = found.profile.clone();
+                }
+            }
+            Ok(table)
+        })
+        .await?;
+    Ok(Json(table).into_response())
+}
+
+async fn table_profiles(
+    State(state): State<AppState>,
+    Path(fqn): Path<String>,
+    params: Params,
+) -> Reply {
+    let range = time_range(&params)?;
+    let limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT)?;
+    let body = state
+        .read(move |catalog| {
+            let table = table_by_fqn(catalog, &fqn)?;
+            let page = catalog.table_profiles(&id_of(&table), range, limit)?;
+            let data: Vec<Value> = page
+                .data
+                .iter()
+                .map(|profile| profile.table_profile().clone())
+                .collect();
+            Ok(json!({"data": data, "paging": {"total": page.total}}))
+        })
+        .await?;
+    Ok(Json(body).into_response())
+}
+
+async fn column_profiles(
+    State(state): State<AppState>,
+    Path(column_fqn): Path<String>,
+    params: Params,
+) -> Reply {
+    let range = time_range(&params)?;
+    let body = state
+        .read(move |catalog| {
+            let mut parts = fqn::split(&column_fqn);
+            parts.pop();
+            let column = fqn::last_name(&column_fqn);
+            let table = table_by_fqn(catalog, &parts.join("."))?;
+            let known = table["columns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| c["name"].as_str() == Some(column.as_str()));
+            if !known {
+                return Err(ApiError::not_found("column", &column_fqn));
+            }
+            let profiles = catalog.column_profiles(&id_of(&table), &column, range)?;
+            let data: Vec<Value> = profiles.into_iter().map(|c| c.profile).collect();
+            Ok(json!({"data": data, "paging": {"total": data.len()}}))
+        })
+        .await?;
+    Ok(Json(body).into_response())
+}
+
+async fn put_sample_data(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let base = state.base_url(&headers);
+    let table = state
+        .write(move |catalog| {
+            let table = table_by_id(catalog, &id)?;
+            let columns: Vec<&str> = table["columns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["name"].as_str())
+                .collect();
+            let data = requests::table_data(&body, &columns)?;
+            catalog.put_sample_data(&id, &data)?;
+            let mut table = present::entity(&TABLES, table, &base, None);
+            table["sampleData"] = data;
+            Ok(table)
+        })
+        .await?;
+    Ok(Json(table).into_response())
+}
+
+async fn sample_data(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
+    let base = state.base_url(&headers);
+    let table = state
+        .read(move |catalog| {
+            let table = table_by_id(catalog, &id)?;
+            let data = catalog.sample_data(&id)?;
+            let mut table = present::entity(&TABLES, table, &base, Some(&default_fields()));
+            if let Some(data) = data {
+                table["sampleData"] = data;
+            }
+            Ok(table)
+        })
+        .await?;
+    Ok(Json(table).into_response())
+}
+
+/// `startTs` and `endTs`, both required as on OpenMetadata.
+fn time_range(params: &Params) -> Result<TimeRange, ApiError> {
+    Ok(TimeRange {
+        start: params.timestamp("startTs")?,
+        end: params.timestamp("endTs")?,
+    })
+}
+
+/// A read's fields when it names none: no optional field.
+fn default_fields() -> Fields {
+    Fields::Named(Default::default())
+}
+
+fn table_by_id(catalog: &Catalog, id: &str) -> Result<Value, ApiError> {
+    catalog
+        .get_by_id(EntityType::Table, id, Include::NonDeleted)?
+        .ok_or_else(|| ApiError::not_found(EntityType::Table, id))
+}
+
+fn table_by_fqn(catalog: &Catalog, fqn: &str) -> Result<Value, ApiError> {
+    catalog
+        .get_by_fqn(EntityType::Table, &canonical_fqn(fqn), Include::NonDeleted)?
+        .ok_or_else(|| ApiError::not_found(EntityType::Table, fqn))
+}
+
+fn id_of(table: &Value) -> String {
+    table["id"].as_str().unwrap_or_default().to_string()
+}

@@ -10,8 +10,10 @@
 //! | `GET /{columnFqn}/columnProfile` | one column's `columnProfile`s in `startTs..=endTs`, newest first |
 //! | `PUT /{id}/sampleData`, `GET /{id}/sampleData` | the table with its latest `sampleData` (`TableData`) |
 //!
-//! Only live tables are found (404 otherwise). A deleted table keeps its profiles until a
-//! hard delete.
+//! As on OpenMetadata, writes and sample data find live tables only (404 otherwise), and the
+//! profile reads soft-deleted ones too: a deleted table keeps its profiles until a hard
+//! delete. Column profiles are named by the column's path below the table (`parent.child`
+//! for a nested column), and a profile naming no column of the table is a 400.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -19,7 +21,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use ferrometa_catalog::{Catalog, Include, TimeRange, canonical_fqn};
+use ferrometa_catalog::{Catalog, ColumnProfile, Include, TimeRange, canonical_fqn};
 use ferrometa_model::{EntityType, fqn};
 use serde_json::{Value, json};
 
@@ -48,6 +50,9 @@ pub(crate) fn routes() -> Router<AppState> {
 
 type Reply = Result<Response, ApiError>;
 
+/// The parts of a table's FQN: service, database, schema, table.
+const TABLE_FQN_PARTS: usize = 4;
+
 async fn put_table_profile(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -58,8 +63,15 @@ async fn put_table_profile(
     let base = state.base_url(&headers);
     let table = state
         .write(move |catalog| {
-            catalog.put_table_profile(&id, &profile)?;
             let table = table_by_id(catalog, &id)?;
+            let paths = column_paths(&table);
+            for column in profile.column_profile() {
+                let name = column["name"].as_str().unwrap_or_default();
+                if !paths.iter().any(|path| path == name) {
+                    return Err(ApiError::bad_request(format!("invalid column name {name}")));
+                }
+            }
+            catalog.put_table_profile(&id, &profile)?;
             let mut table = present::entity(&TABLES, table, &base, None);
             table["profile"] = profile.table_profile().clone();
             Ok(table)
@@ -84,13 +96,7 @@ async fn latest(
             if let Some(profile) = profile {
                 table["profile"] = profile.table_profile().clone();
             }
-            // Top-level columns, as the profiler computes them, each with its newest entry.
-            for column in table["columns"].as_array_mut().into_iter().flatten() {
-                let found = columns.iter().find(|c| c.profile["name"] == column["name"]);
-                if let Some(found) = found {
-                    column["profile"] = found.profile.clone();
-                }
-            }
+            attach_profiles(&mut table["columns"], None, &columns);
             Ok(table)
         })
         .await?;
@@ -127,16 +133,19 @@ async fn column_profiles(
     let range = time_range(&params)?;
     let body = state
         .read(move |catalog| {
-            let mut parts = fqn::split(&column_fqn);
-            parts.pop();
-            let column = fqn::last_name(&column_fqn);
-            let table = table_by_fqn(catalog, &parts.join("."))?;
-            let known = table["columns"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|c| c["name"].as_str() == Some(column.as_str()));
-            if !known {
+            // service.database.schema.table, then the column's path.
+            let parts = fqn::split(&column_fqn);
+            if parts.len() <= TABLE_FQN_PARTS {
+                return Err(ApiError::not_found("column", &column_fqn));
+            }
+            let (table_parts, column_parts) = parts.split_at(TABLE_FQN_PARTS);
+            let table = table_by_fqn(catalog, &table_parts.join("."))?;
+            let column = column_parts
+                .iter()
+                .map(|part| fqn::last_name(part))
+                .collect::<Vec<_>>()
+                .join(".");
+            if !column_paths(&table).contains(&column) {
                 return Err(ApiError::not_found("column", &column_fqn));
             }
             let profiles = catalog.column_profiles(&id_of(&table), &column, range)?;
@@ -212,10 +221,48 @@ fn table_by_id(catalog: &Catalog, id: &str) -> Result<Value, ApiError> {
         .ok_or_else(|| ApiError::not_found(EntityType::Table, id))
 }
 
+/// Soft-deleted tables included, as OpenMetadata's profile reads find them.
 fn table_by_fqn(catalog: &Catalog, fqn: &str) -> Result<Value, ApiError> {
     catalog
-        .get_by_fqn(EntityType::Table, &canonical_fqn(fqn), Include::NonDeleted)?
+        .get_by_fqn(EntityType::Table, &canonical_fqn(fqn), Include::All)?
         .ok_or_else(|| ApiError::not_found(EntityType::Table, fqn))
+}
+
+/// The path of every column of a table, nested ones as `parent.child` (how OpenMetadata's
+/// profiler names them).
+fn column_paths(table: &Value) -> Vec<String> {
+    fn walk(columns: &Value, prefix: Option<&str>, paths: &mut Vec<String>) {
+        for column in columns.as_array().into_iter().flatten() {
+            let Some(name) = column["name"].as_str() else {
+                continue;
+            };
+            let path = prefix.map_or_else(|| name.to_string(), |p| format!("{p}.{name}"));
+            walk(&column["children"], Some(&path), paths);
+            paths.push(path);
+        }
+    }
+    let mut paths = Vec::new();
+    walk(&table["columns"], None, &mut paths);
+    paths
+}
+
+/// Sets each column's `profile`, children included, to its newest entry in `profiles`.
+fn attach_profiles(columns: &mut Value, prefix: Option<&str>, profiles: &[ColumnProfile]) {
+    for column in columns.as_array_mut().into_iter().flatten() {
+        let Some(name) = column["name"].as_str() else {
+            continue;
+        };
+        let path = prefix.map_or_else(|| name.to_string(), |p| format!("{p}.{name}"));
+        if let Some(found) = profiles
+            .iter()
+            .find(|c| c.profile["name"].as_str() == Some(path.as_str()))
+        {
+            column["profile"] = found.profile.clone();
+        }
+        if column.get("children").is_some() {
+            attach_profiles(&mut column["children"], Some(&path), profiles);
+        }
+    }
 }
 
 fn id_of(table: &Value) -> String {

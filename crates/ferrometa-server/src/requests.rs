@@ -62,7 +62,7 @@ pub(crate) struct DeleteStale {
 }
 
 /// `api/data/createTableProfile.json`. The parts are kept as sent; only the keys the catalog
-/// relies on are checked (`timestamp`s, column `name`s).
+/// and OpenMetadata's checks rely on are read (`timestamp`s, column `name`s).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct CreateTableProfile {
@@ -70,7 +70,7 @@ struct CreateTableProfile {
     #[serde(default)]
     column_profile: Option<Vec<Map<String, Value>>>,
     #[serde(default)]
-    system_profile: Option<Vec<Value>>,
+    system_profile: Option<Vec<Map<String, Value>>>,
 }
 
 /// `table.json#/definitions/tableData`: sample rows under their column names.
@@ -85,7 +85,12 @@ struct TableData {
 
 const CREATE_TABLE_PROFILE: &str = "CreateTableProfileRequest";
 
-/// The profile of a `CreateTableProfileRequest` body.
+/// The smallest timestamp OpenMetadata takes for milliseconds (12 digits, 1973-03-03):
+/// anything shorter is taken for seconds (`RestUtil.validateTimestampMilliseconds`).
+const MIN_TIMESTAMP_MS: i64 = 100_000_000_000;
+
+/// The profile of a `CreateTableProfileRequest` body. Every part needs a `timestamp` in
+/// milliseconds and each column profile a `name`, which the caller checks against the table.
 pub(crate) fn table_profile(body: &[u8]) -> Result<TableProfile, ApiError> {
     let request: CreateTableProfile = parse_body(body, CREATE_TABLE_PROFILE)?;
     let mut table_profile = request.table_profile;
@@ -98,16 +103,20 @@ pub(crate) fn table_profile(body: &[u8]) -> Result<TableProfile, ApiError> {
         }
         check_timestamp(&at, column)?;
     }
+    let mut system = request.system_profile.unwrap_or_default();
+    for (index, entry) in system.iter_mut().enumerate() {
+        check_timestamp(&format!("systemProfile[{index}]"), entry)?;
+    }
     TableProfile::new(
         Value::Object(table_profile),
         columns.into_iter().map(Value::Object).collect(),
-        request.system_profile.unwrap_or_default(),
+        system.into_iter().map(Value::Object).collect(),
     )
     .map_err(ApiError::from)
 }
 
-/// A required epoch-milliseconds `timestamp`; an integral float (`1.7e12`) is stored as the
-/// integer it is.
+/// A required `timestamp` in epoch milliseconds; an integral float (`1.7e12`) is stored as
+/// the integer it is.
 fn check_timestamp(at: &str, fields: &mut Map<String, Value>) -> Result<(), ApiError> {
     let timestamp = match fields.get("timestamp") {
         None | Some(Value::Null) => {
@@ -120,12 +129,17 @@ fn check_timestamp(at: &str, fields: &mut Map<String, Value>) -> Result<(), ApiE
                 .map(|f| f as i64)
         }),
     };
-    let timestamp = timestamp.ok_or_else(|| {
-        invalid_profile(
-            &format!("{at}.timestamp"),
-            "expected epoch milliseconds, an integer",
-        )
-    })?;
+    let timestamp = timestamp
+        .filter(|timestamp| *timestamp >= MIN_TIMESTAMP_MS)
+        .ok_or_else(|| {
+            invalid_profile(
+                &format!("{at}.timestamp"),
+                &format!(
+                    "{} is not a timestamp in milliseconds since the epoch",
+                    fields["timestamp"]
+                ),
+            )
+        })?;
     fields.insert("timestamp".into(), timestamp.into());
     Ok(())
 }

@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 use crate::harness::{Server, encode, send};
 
 const ORDERS: &str = "svc.default.default.orders";
+/// The profiles' timestamps are offsets from this one, in epoch milliseconds.
+const T: i64 = 1_700_000_000_000;
 
 /// A server holding the `orders` table, and its id.
 async fn setup() -> (Server, String) {
@@ -17,7 +19,8 @@ async fn setup() -> (Server, String) {
 }
 
 /// A `CreateTableProfileRequest` as the upstream profiler sends it.
-fn profile(timestamp: i64, rows: u64) -> Value {
+fn profile(offset: i64, rows: u64) -> Value {
+    let timestamp = T + offset;
     json!({
         "tableProfile": {"timestamp": timestamp, "rowCount": rows, "columnCount": 3, "profileSample": 50.5,
                          "profileSampleType": "PERCENTAGE"},
@@ -34,7 +37,7 @@ fn timestamps(body: &Value) -> Vec<i64> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["timestamp"].as_i64().unwrap())
+        .map(|p| p["timestamp"].as_i64().unwrap() - T)
         .collect()
 }
 
@@ -78,24 +81,28 @@ async fn history_is_newest_first_within_the_range_and_limit() {
     }
     let path = format!("/tables/{}/tableProfile", encode(ORDERS));
     let all = server
-        .get(&format!("{path}?startTs=0&endTs=9999&limit=100"))
+        .get(&format!("{path}?startTs={T}&endTs={}&limit=100", T + 9999))
         .await;
     assert_eq!(all.status, StatusCode::OK, "{}", all.body);
     assert_eq!(timestamps(&all.body), vec![4_000, 3_000, 2_000, 1_000]);
     assert_eq!(all.body["paging"], json!({"total": 4}));
     assert_eq!(all.body["data"][0], profile(4_000, 40)["tableProfile"]);
 
-    let ranged = server.get(&format!("{path}?startTs=2000&endTs=3000")).await;
+    let ranged = server
+        .get(&format!("{path}?startTs={}&endTs={}", T + 2000, T + 3000))
+        .await;
     assert_eq!(timestamps(&ranged.body), vec![3_000, 2_000]);
     let limited = server
-        .get(&format!("{path}?startTs=0&endTs=9999&limit=1"))
+        .get(&format!("{path}?startTs={T}&endTs={}&limit=1", T + 9999))
         .await;
     assert_eq!(timestamps(&limited.body), vec![4_000]);
     assert_eq!(limited.body["paging"]["total"], 4);
 
     let column = format!(
-        "/tables/{}/columnProfile?startTs=1500&endTs=3000",
-        encode(&format!("{ORDERS}.amount"))
+        "/tables/{}/columnProfile?startTs={}&endTs={}",
+        encode(&format!("{ORDERS}.amount")),
+        T + 1500,
+        T + 3000
     );
     let column = server.get(&column).await;
     assert_eq!(column.status, StatusCode::OK, "{}", column.body);
@@ -103,7 +110,7 @@ async fn history_is_newest_first_within_the_range_and_limit() {
     assert_eq!(column.body["data"][0]["nullCount"], 3);
     assert_eq!(column.body["paging"]["total"], 2);
 
-    let missing = server.get(&format!("{path}?endTs=9999")).await;
+    let missing = server.get(&format!("{path}?endTs={}", T + 9999)).await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     assert!(
         missing.body["message"]
@@ -124,8 +131,9 @@ async fn a_profile_at_the_same_timestamp_replaces_it() {
     assert_eq!(again.body["profile"]["rowCount"], 77);
     let history = server
         .get(&format!(
-            "/tables/{}/tableProfile?startTs=0&endTs=9999",
-            encode(ORDERS)
+            "/tables/{}/tableProfile?startTs={T}&endTs={}",
+            encode(ORDERS),
+            T + 9999
         ))
         .await;
     assert_eq!(history.body["paging"]["total"], 1);
@@ -151,8 +159,17 @@ async fn bodies_are_checked_strictly() {
             "tableProfile.timestamp",
         ),
         (
-            json!({"tableProfile": {"timestamp": 1}, "columnProfile": [{"name": "pk"}]}),
+            json!({"tableProfile": {"timestamp": T}, "columnProfile": [{"name": "pk"}]}),
             "columnProfile[0]: missing field `timestamp`",
+        ),
+        // Seconds, not milliseconds, as OpenMetadata refuses them.
+        (
+            json!({"tableProfile": {"timestamp": T / 1000}}),
+            "tableProfile.timestamp: 1700000000 is not a timestamp in milliseconds",
+        ),
+        (
+            json!({"tableProfile": {"timestamp": T}, "systemProfile": [{"operation": "INSERT"}]}),
+            "systemProfile[0]: missing field `timestamp`",
         ),
     ];
     for (body, message) in cases {
@@ -184,7 +201,24 @@ async fn bodies_are_checked_strictly() {
         )
         .await;
     assert_eq!(bad_column.status, StatusCode::BAD_REQUEST);
-    assert_eq!(server.footprint(), before);
+    let mut unknown_column = profile(1_000, 10);
+    unknown_column["columnProfile"][0]["name"] = json!("nope");
+    let answer = server.put(&path, &unknown_column).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.body["message"], "invalid column name nope");
+    // An integral float is a timestamp like any other.
+    let mut float = profile(1_000, 10);
+    float["tableProfile"]["timestamp"] = json!((T + 1_000) as f64);
+    assert_eq!(server.put(&path, &float).await.status, StatusCode::OK);
+    let history = server
+        .get(&format!(
+            "/tables/{}/tableProfile?startTs={T}&endTs={}",
+            encode(ORDERS),
+            T + 9999
+        ))
+        .await;
+    assert_eq!(timestamps(&history.body), vec![1_000]);
+    assert_eq!(server.footprint(), before, "profiles are no entity change");
 }
 
 #[tokio::test]
@@ -287,7 +321,8 @@ async fn unknown_tables_and_columns_are_404() {
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", answer.body);
     }
 
-    // A soft-deleted table is not found, and keeps its profile for a restore.
+    // A soft-deleted table takes no profile or sample, and keeps those it has: the profile
+    // reads still find it, as OpenMetadata's do.
     server
         .put(&format!("/tables/{id}/tableProfile"), &profile(5, 50))
         .await;
@@ -295,38 +330,74 @@ async fn unknown_tables_and_columns_are_404() {
         server.delete(&format!("/tables/{id}")).await.status,
         StatusCode::OK
     );
+    let refused = server
+        .put(&format!("/tables/{id}/tableProfile"), &profile(6, 60))
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let sample = server.get(&format!("/tables/{id}/sampleData")).await;
+    assert_eq!(sample.status, StatusCode::NOT_FOUND);
     let latest = format!("/tables/{}/tableProfile/latest", encode(ORDERS));
-    assert_eq!(server.get(&latest).await.status, StatusCode::NOT_FOUND);
+    let deleted = server.get(&latest).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    assert_eq!(
+        (
+            &deleted.body["deleted"],
+            &deleted.body["profile"]["rowCount"]
+        ),
+        (&json!(true), &json!(50))
+    );
     let restored = server.put("/tables/restore", &json!({"id": id})).await;
     assert_eq!(restored.status, StatusCode::OK, "{}", restored.body);
     assert_eq!(server.get(&latest).await.body["profile"]["rowCount"], 50);
 }
 
 #[tokio::test]
-async fn quoted_fqns_find_their_table_and_column() {
+async fn quoted_fqns_and_nested_columns_find_their_profiles() {
     let server = Server::start().await;
     let schema = server.hierarchy("svc").await;
     let mut body = crate::harness::table_body(&schema, "a.b");
     body["columns"][1]["name"] = json!("x.y");
+    body["columns"][2] = json!({"name": "address", "dataType": "STRUCT", "children": [
+        {"name": "city", "dataType": "STRING"}
+    ]});
     let created = server.put("/tables", &body).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let id = created.body["id"].as_str().unwrap();
     let request = json!({
-        "tableProfile": {"timestamp": 7, "rowCount": 1},
-        "columnProfile": [{"name": "x.y", "timestamp": 7, "nullCount": 0}]
+        "tableProfile": {"timestamp": T + 7, "rowCount": 1},
+        "columnProfile": [
+            {"name": "x.y", "timestamp": T + 7, "nullCount": 0},
+            {"name": "address.city", "timestamp": T + 7, "distinctCount": 4}
+        ]
     });
-    server
+    let answer = server
         .put(&format!("/tables/{id}/tableProfile"), &request)
         .await;
-    let column = r#"svc.default.default."a.b"."x.y""#;
-    let answer = server
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    for column in [
+        r#"svc.default.default."a.b"."x.y""#,
+        r#"svc.default.default."a.b".address.city"#,
+    ] {
+        let answer = server
+            .get(&format!(
+                "/tables/{}/columnProfile?startTs={T}&endTs={}",
+                encode(column),
+                T + 10
+            ))
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert_eq!(timestamps(&answer.body), vec![7], "{column}");
+    }
+    let latest = server
         .get(&format!(
-            "/tables/{}/columnProfile?startTs=0&endTs=10",
-            encode(column)
+            "/tables/{}/tableProfile/latest",
+            encode(r#"svc.default.default."a.b""#)
         ))
         .await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    assert_eq!(timestamps(&answer.body), vec![7]);
+    let columns = &latest.body["columns"];
+    assert_eq!(columns[1]["profile"]["nullCount"], 0);
+    assert_eq!(columns[2]["children"][0]["profile"]["distinctCount"], 4);
+    assert!(columns[2].get("profile").is_none());
 }
 
 #[tokio::test]

@@ -88,8 +88,12 @@ pub enum CatalogError {
     InvalidRequest(String),
     #[error("a table profile needs an integer tableProfile.timestamp")]
     ProfileTimestamp,
-    #[error("stored profile of table {table_id} is invalid")]
-    CorruptProfile { table_id: String },
+    #[error("stored profile or sample data of table {table_id} is invalid")]
+    CorruptProfile {
+        table_id: String,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("stored json of entity {id} is invalid")]
     CorruptEntity {
         id: String,

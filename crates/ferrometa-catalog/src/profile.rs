@@ -8,9 +8,9 @@
 //! delete (a restore shows them again) and removed with a hard delete.
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::store::parse;
 use crate::{Catalog, CatalogError, Result};
 
 /// One profile of a table.
@@ -152,8 +152,8 @@ impl Catalog {
             .map(|(table, columns, system)| {
                 TableProfile::new(
                     parse(table_id, table)?,
-                    parse_list(table_id, columns)?,
-                    parse_list(table_id, system)?,
+                    parse(table_id, columns)?,
+                    parse(table_id, system)?,
                 )
             })
             .collect::<Result<_>>()?;
@@ -237,13 +237,12 @@ fn require_live_table(conn: &rusqlite::Connection, table_id: &str) -> Result<()>
     }
 }
 
-fn parse_list(table_id: &str, text: &str) -> Result<Vec<Value>> {
-    match parse(table_id, text)? {
-        Value::Array(items) => Ok(items),
-        _ => Err(CatalogError::CorruptProfile {
-            table_id: table_id.to_string(),
-        }),
-    }
+/// Parses stored profile or sample JSON.
+fn parse<T: DeserializeOwned>(table_id: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|source| CatalogError::CorruptProfile {
+        table_id: table_id.to_string(),
+        source,
+    })
 }
 
 fn column_profiles(table_id: &str, rows: Vec<(i64, String)>) -> Result<Vec<ColumnProfile>> {

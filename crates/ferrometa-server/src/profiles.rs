@@ -68,7 +68,7 @@ async fn put_table_profile(
             for column in profile.column_profile() {
                 let name = column["name"].as_str().unwrap_or_default();
                 if !paths.iter().any(|path| path == name) {
-                    return Err(ApiError::bad_request(format!("invalid column name {name}")));
+                    return Err(invalid_column(name));
                 }
             }
             catalog.put_table_profile(&id, &profile)?;
@@ -162,17 +162,27 @@ async fn put_sample_data(
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
+    let data = requests::table_data(&body)?;
     let base = state.base_url(&headers);
     let table = state
         .write(move |catalog| {
             let table = table_by_id(catalog, &id)?;
-            let columns: Vec<&str> = table["columns"]
+            // Top-level columns only, as OpenMetadata's `validateColumn`.
+            let names: Vec<&str> = table["columns"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(|c| c["name"].as_str())
                 .collect();
-            let data = requests::table_data(&body, &columns)?;
+            let unknown = data["columns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .find(|column| !names.contains(column));
+            if let Some(unknown) = unknown {
+                return Err(invalid_column(unknown));
+            }
             catalog.put_sample_data(&id, &data)?;
             let mut table = present::entity(&TABLES, table, &base, None);
             table["sampleData"] = data;
@@ -263,6 +273,11 @@ fn attach_profiles(columns: &mut Value, prefix: Option<&str>, profiles: &[Column
             attach_profiles(&mut column["children"], Some(&path), profiles);
         }
     }
+}
+
+/// OpenMetadata's 400 for a column the table lacks.
+fn invalid_column(name: &str) -> ApiError {
+    ApiError::bad_request(format!("invalid column name {name}"))
 }
 
 fn id_of(table: &Value) -> String {

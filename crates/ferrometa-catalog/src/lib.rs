@@ -7,6 +7,8 @@
 //! the file. The read API ([`Catalog::list`], [`Catalog::get_by_fqn`], [`Catalog::versions`],
 //! …) serves the CLI and the REST server, which also writes through [`EntityRequest`]s
 //! (requests with fields the model lacks), POST, delete, restore and stale deletes.
+//! The profiler's data of a table ([`Catalog::put_table_profile`], [`Catalog::table_profiles`],
+//! [`Catalog::put_sample_data`], …) lives beside its entity, by table id.
 //! [`SharedCatalog`] is the store for async code: calls run on tokio's blocking pool.
 //!
 //! With the `sink` feature, [`CatalogSink`] puts the store behind the workflow's `Sink`
@@ -14,13 +16,14 @@
 //!
 //! Modules, each using only those before it: `version` (version numbers and change
 //! descriptions), `request` (requests and write contexts), `entity` (the stored JSON
-//! shape), `store` (the SQLite file), `query` (lists and lookups), `shared` (the async
-//! wrapper), `sink`.
+//! shape), `store` (the SQLite file), `query` (lists and lookups), `profile` (profiles and
+//! sample data), `shared` (the async wrapper), `sink`.
 //!
 //! The file is opened in WAL mode, so readers in other processes keep working while a run
 //! writes.
 
 mod entity;
+mod profile;
 mod query;
 mod request;
 mod shared;
@@ -34,6 +37,7 @@ use std::sync::Arc;
 
 use ferrometa_model::EntityType;
 
+pub use profile::{ColumnProfile, ProfilePage, TableProfile, TimeRange};
 pub use query::{Cursor, Filters, Include, Page, TypeStats};
 pub use request::{DeleteMode, EntityRequest, MergeFn, Scope, WriteContext, canonical_fqn};
 pub use shared::SharedCatalog;
@@ -82,6 +86,14 @@ pub enum CatalogError {
     },
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    #[error("a table profile needs an integer tableProfile.timestamp")]
+    ProfileTimestamp,
+    #[error("stored profile or sample data of table {table_id} is invalid")]
+    CorruptProfile {
+        table_id: String,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("stored json of entity {id} is invalid")]
     CorruptEntity {
         id: String,

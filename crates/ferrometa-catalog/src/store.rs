@@ -50,6 +50,21 @@ const MIGRATIONS: &[&str] = &["
         json           TEXT NOT NULL,
         PRIMARY KEY (id, version_tenths)
     ) WITHOUT ROWID;
+", "
+    -- The profiler's data lives beside the entity, not in it: a profile or sample is no change
+    -- of the table (no new version), and goes with it only on a hard delete.
+    CREATE TABLE table_profile (
+        table_id       TEXT NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+        timestamp      INTEGER NOT NULL,          -- tableProfile.timestamp, epoch milliseconds
+        table_profile  TEXT NOT NULL,             -- the parts of a CreateTableProfileRequest
+        column_profile TEXT NOT NULL,             -- (JSON object, array, array)
+        system_profile TEXT NOT NULL,
+        PRIMARY KEY (table_id, timestamp)
+    ) WITHOUT ROWID;
+    CREATE TABLE sample_data (
+        table_id       TEXT PRIMARY KEY REFERENCES entity(id) ON DELETE CASCADE,
+        json           TEXT NOT NULL              -- TableData: {columns, rows}
+    ) WITHOUT ROWID;
 "];
 
 /// How long a write waits for another connection's write lock before failing.

@@ -37,8 +37,8 @@ use crate::{merge, requests};
 /// OpenMetadata's header naming what a write did.
 const CHANGE_HEADER: HeaderName = HeaderName::from_static("x-openmetadata-change");
 /// The largest `limit` of a list.
-const MAX_LIMIT: usize = 1_000_000;
-const DEFAULT_LIMIT: usize = 10;
+pub(crate) const MAX_LIMIT: usize = 1_000_000;
+pub(crate) const DEFAULT_LIMIT: usize = 10;
 
 /// The routes of every collection.
 pub(crate) fn routes() -> Router<AppState> {
@@ -73,18 +73,7 @@ async fn list(
 ) -> Reply {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let filters = kind.filters(&params, params.include()?);
-    let limit = match params.get("limit") {
-        None => DEFAULT_LIMIT,
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|limit| *limit <= MAX_LIMIT)
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "limit must be between 0 and {MAX_LIMIT}, not `{text}`"
-                ))
-            })?,
-    };
+    let limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT)?;
     let after = params
         .get("after")
         .map(present::decode_cursor)
@@ -202,7 +191,8 @@ async fn read_one(
     Ok(Json(entity).into_response())
 }
 
-/// An entity as a read answers it, with its children's references when asked for.
+/// An entity as a read answers it, with its children's references (and a table's sample
+/// data) when asked for.
 fn shape(
     kind: &Kind,
     catalog: &Catalog,
@@ -229,6 +219,13 @@ fn shape(
             .map(|child| present::reference(child_type, child, base))
             .collect();
         shaped[field] = Value::Array(references);
+    }
+    // Sample data is kept beside the table (see `profiles`), and read only when asked for.
+    if kind.entity_type == EntityType::Table
+        && fields.wants("sampleData")
+        && let Some(data) = catalog.sample_data(shaped["id"].as_str().unwrap_or_default())?
+    {
+        shaped["sampleData"] = data;
     }
     Ok(shaped)
 }

@@ -7,7 +7,8 @@
 //! - `system/version`, test-connection definitions, the search field query;
 //! - database services, databases, database schemas and tables: PUT create-or-update, POST,
 //!   GET by id and by FQN (`fields`, `include`), cursor-paged lists with parent filters,
-//!   soft/hard/recursive DELETE, restore, versions, bulk PUT and `deleteStale`.
+//!   soft/hard/recursive DELETE, restore, versions, bulk PUT and `deleteStale`;
+//! - the profiler's table profiles (latest, history, per column) and sample data.
 //!
 //! Every response is JSON, errors included (`{"code": <status>, "message": …}`), and entities
 //! carry only fields of OpenMetadata's schemas, because the upstream client rejects unknown
@@ -23,7 +24,8 @@
 //! `auth` (keys, tokens, the guard), `params` (query parameters), `state` (what handlers
 //! share, the catalog among it), `kind` (what differs between the entity collections),
 //! `requests` (validation of `Create*` bodies), `present` (response shapes), `merge` (what a
-//! PUT keeps), `entities` (the routes of the four entity kinds, one generic module), `system`
+//! PUT keeps), `entities` (the routes of the four entity kinds, one generic module),
+//! `profiles` (table profiles and sample data), `system`
 //! (version, test connections, search, stored-procedure stand-ins), `http` (router and
 //! middleware).
 
@@ -36,6 +38,7 @@ mod kind;
 mod merge;
 mod params;
 mod present;
+mod profiles;
 mod requests;
 mod state;
 mod system;

@@ -38,6 +38,34 @@ impl Params {
         }
     }
 
+    /// `limit`: a count up to `max`, `default` when absent.
+    pub fn limit(&self, default: usize, max: usize) -> Result<usize, ApiError> {
+        match self.get("limit") {
+            None => Ok(default),
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|limit| *limit <= max)
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "limit must be between 0 and {max}, not `{text}`"
+                    ))
+                }),
+        }
+    }
+
+    /// A required epoch-milliseconds parameter (`startTs`, `endTs`).
+    pub fn timestamp(&self, name: &str) -> Result<i64, ApiError> {
+        let text = self
+            .get(name)
+            .ok_or_else(|| ApiError::bad_request(format!("query parameter {name} is required")))?;
+        text.parse().map_err(|_| {
+            ApiError::bad_request(format!(
+                "query parameter {name} must be epoch milliseconds, not `{text}`"
+            ))
+        })
+    }
+
     /// `include`: `non-deleted` (default), `deleted` or `all`.
     pub fn include(&self) -> Result<Include, ApiError> {
         match self.get("include") {

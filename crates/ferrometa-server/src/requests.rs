@@ -1,6 +1,7 @@
 //! Request bodies: `Create*` requests checked against OpenMetadata's 2.0 schemas, normalized
-//! the way its server does, and turned into catalog requests; and the small bodies of
-//! restore and `deleteStale`.
+//! the way its server does, and turned into catalog requests; the profiler's bodies
+//! (`CreateTableProfileRequest`, `TableData`); and the small bodies of restore and
+//! `deleteStale`.
 //!
 //! The body is parsed as JSON, then deserialized into ferrometa-model's `Create*` structs,
 //! which deny unknown fields; that only validates: what is stored is the body itself (nulls
@@ -9,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use ferrometa_catalog::EntityRequest;
+use ferrometa_catalog::{EntityRequest, TableProfile};
 use ferrometa_model::{
     Column, ColumnConstraint, ConstraintType, CreateDatabase, CreateDatabaseSchema,
     CreateDatabaseService, CreateTable, DataType, EntityReference, EntityType, TableType,
@@ -58,6 +59,99 @@ pub(crate) struct DeleteStale {
     pub hard_delete: Option<bool>,
     #[serde(default)]
     pub recursive: Option<bool>,
+}
+
+/// `api/data/createTableProfile.json`. The parts are kept as sent; only the keys the catalog
+/// and OpenMetadata's checks rely on are read (`timestamp`s, column `name`s).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreateTableProfile {
+    table_profile: Map<String, Value>,
+    #[serde(default)]
+    column_profile: Option<Vec<Map<String, Value>>>,
+    #[serde(default)]
+    system_profile: Option<Vec<Map<String, Value>>>,
+}
+
+/// `table.json#/definitions/tableData`: sample rows under their column names.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableData {
+    #[serde(default)]
+    columns: Vec<String>,
+    #[serde(default)]
+    rows: Vec<Vec<Value>>,
+}
+
+const CREATE_TABLE_PROFILE: &str = "CreateTableProfileRequest";
+
+/// The smallest timestamp OpenMetadata takes for milliseconds (12 digits, 1973-03-03):
+/// anything shorter is taken for seconds (`RestUtil.validateTimestampMilliseconds`).
+const MIN_TIMESTAMP_MS: i64 = 100_000_000_000;
+
+/// The profile of a `CreateTableProfileRequest` body. Every part needs a `timestamp` in
+/// milliseconds and each column profile a `name`, which the caller checks against the table.
+pub(crate) fn table_profile(body: &[u8]) -> Result<TableProfile, ApiError> {
+    let request: CreateTableProfile = parse_body(body, CREATE_TABLE_PROFILE)?;
+    let mut table_profile = request.table_profile;
+    check_timestamp("tableProfile", &mut table_profile)?;
+    let mut columns = request.column_profile.unwrap_or_default();
+    for (index, column) in columns.iter_mut().enumerate() {
+        let at = format!("columnProfile[{index}]");
+        if !column.get("name").is_some_and(Value::is_string) {
+            return Err(invalid_profile(&at, "missing field `name`, a string"));
+        }
+        check_timestamp(&at, column)?;
+    }
+    let mut system = request.system_profile.unwrap_or_default();
+    for (index, entry) in system.iter_mut().enumerate() {
+        check_timestamp(&format!("systemProfile[{index}]"), entry)?;
+    }
+    TableProfile::new(
+        Value::Object(table_profile),
+        columns.into_iter().map(Value::Object).collect(),
+        system.into_iter().map(Value::Object).collect(),
+    )
+    .map_err(ApiError::from)
+}
+
+/// A required `timestamp` in epoch milliseconds; an integral float (`1.7e12`) is stored as
+/// the integer it is.
+fn check_timestamp(at: &str, fields: &mut Map<String, Value>) -> Result<(), ApiError> {
+    let timestamp = match fields.get("timestamp") {
+        None | Some(Value::Null) => {
+            return Err(invalid_profile(at, "missing field `timestamp`"));
+        }
+        Some(value) => value.as_i64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
+    };
+    let timestamp = timestamp
+        .filter(|timestamp| *timestamp >= MIN_TIMESTAMP_MS)
+        .ok_or_else(|| {
+            invalid_profile(
+                &format!("{at}.timestamp"),
+                &format!(
+                    "{} is not a timestamp in milliseconds since the epoch",
+                    fields["timestamp"]
+                ),
+            )
+        })?;
+    fields.insert("timestamp".into(), timestamp.into());
+    Ok(())
+}
+
+fn invalid_profile(at: &str, message: &str) -> ApiError {
+    ApiError::bad_request(format!("invalid {CREATE_TABLE_PROFILE}: {at}: {message}"))
+}
+
+/// A `TableData` body, as stored: `{"columns": [...], "rows": [[...]]}`.
+pub(crate) fn table_data(body: &[u8]) -> Result<Value, ApiError> {
+    let data: TableData = parse_body(body, "TableData")?;
+    Ok(serde_json::json!({"columns": data.columns, "rows": data.rows}))
 }
 
 /// Parses a JSON body into `T`, naming the offending field of a 400.

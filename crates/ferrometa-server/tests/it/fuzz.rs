@@ -440,6 +440,11 @@ fn arbitrary_paths_and_queries_never_panic_5xx_or_write_when_refused() {
         "/api/v1/{c}/{s}/versions",
         "/api/v1/{c}/{id}/versions/{s}",
         "/api/v1/{c}/{s}/{s}",
+        "/api/v1/tables/{s}/tableProfile",
+        "/api/v1/tables/{s}/tableProfile/latest",
+        "/api/v1/tables/{id}/tableProfile",
+        "/api/v1/tables/{s}/columnProfile",
+        "/api/v1/tables/{id}/sampleData",
         "/api/v1/{s}",
         "/api/{s}/{c}",
     ];

@@ -280,6 +280,10 @@ async fn hostile_names_and_ids_are_4xx_and_write_nothing() {
             format!("/tables/{key}/versions"),
             format!("/tables/{key}/versions/0.1"),
             format!("/databases/{key}"),
+            format!("/tables/{key}/sampleData"),
+            format!("/tables/{key}/tableProfile/latest"),
+            format!("/tables/{key}/tableProfile?startTs=0&endTs=1"),
+            format!("/tables/{key}/columnProfile?startTs=0&endTs=1"),
         ] {
             raw_hostile(&server, "GET", &path).await;
             tried += 1;

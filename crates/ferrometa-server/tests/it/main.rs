@@ -10,6 +10,7 @@ mod harness;
 mod hostile;
 mod lists;
 mod load;
+mod profiles;
 mod shape;
 mod shutdown;
 mod system;

@@ -188,7 +188,7 @@ macro_rules! workflow_kinds {
                 }
             }
 
-            /// Whether a workflow other than the default one has settings key `key`.
+            /// Whether a workflow other than the default (first) one has settings key `key`.
             pub(crate) fn others_have(key: &str) -> bool {
                 WorkflowType::ALL[1..].iter().any(|kind| match kind {
                     $(WorkflowType::$variant => {
@@ -256,9 +256,10 @@ impl WorkflowType {
 }
 
 impl Default for WorkflowType {
-    /// A recipe without `sourceConfig.config.type` runs the metadata workflow, as upstream's do.
+    /// A recipe without `sourceConfig.config.type` runs the workflow of the table's first row,
+    /// the metadata workflow, as upstream's do.
     fn default() -> Self {
-        WorkflowType::DatabaseMetadata
+        WorkflowType::ALL[0]
     }
 }
 

@@ -125,6 +125,26 @@ mod tests {
         assert!(cap.would_enable("ferrometa_dynamodb::source", &tracing::Level::TRACE));
     }
 
+    #[tokio::test]
+    async fn workflows_not_implemented_yet_are_refused_before_anything_is_built() {
+        let recipe = serde_json::json!({
+            "source": {
+                "type": "dynamodb",
+                "serviceName": "svc",
+                "serviceConnection": {"config": {"awsConfig": {"awsRegion": "us-east-1"}}},
+            },
+            "sink": {"type": "file", "config": {"filename": "/nonexistent/ferrometa/out.json"}},
+        });
+        let mut recipe = ferrometa_config::from_json_value(recipe, "test").unwrap();
+        // The loader rejects such a recipe; one built in code reaches the registry.
+        recipe.source.source_config.config = PipelineConfig::Profiler(Default::default());
+        let error = create_workflow(&recipe).await.err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "the `Profiler` workflow is not implemented yet"
+        );
+    }
+
     #[test]
     fn a_wrapped_error_keeps_its_cause_out_of_its_message() {
         use std::error::Error;

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use serde_path_to_error::{Path, Segment};
 use serde_saphyr::{MessageFormatter as _, UserMessageFormatter};
 
-/// Top-level sections of upstream recipes that the metadata workflow never reads.
-const UNUSED_SECTIONS: [&str; 3] = ["processor", "stage", "bulkSink"];
+/// Top-level sections of upstream recipes that no ferrometa workflow reads.
+const UNUSED_SECTIONS: [&str; 2] = ["stage", "bulkSink"];
 
 /// Printed instead of anything that must not be shown.
 pub(crate) const MASK: &str = "**********";
@@ -281,7 +281,7 @@ fn unknown_field(field: &str, expected: &[&str], mut path: String) -> (String, S
     }
     let message = if path.is_empty() && UNUSED_SECTIONS.contains(&field) {
         format!(
-            "unknown field `{field}`: `processor`, `stage` and `bulkSink` are not used by the metadata workflow, remove it"
+            "unknown field `{field}`: `stage` and `bulkSink` are not used by ferrometa's workflows, remove it"
         )
     } else {
         unknown_key("field", field, expected)

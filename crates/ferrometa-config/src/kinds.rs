@@ -9,6 +9,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::pipeline::{AutoClassificationConfig, ProfilerConfig};
+use crate::recipe::DatabaseMetadataConfig;
 use crate::sink::{CatalogSinkConfig, FileSinkConfig, MetadataRestSinkConfig};
 use crate::validate::unknown_type;
 
@@ -95,15 +97,6 @@ sink_kinds! {
     MetadataRest(MetadataRestSinkConfig) = "metadata-rest",
 }
 
-/// The name `kind` has in its table; every kind has a row.
-fn name_in<K: PartialEq>(table: &[(K, &'static str)], kind: K) -> &'static str {
-    table
-        .iter()
-        .find(|(row, _)| *row == kind)
-        .map(|(_, name)| *name)
-        .expect("every kind has a row in its table")
-}
-
 /// The source to read metadata from, by `source.type` (in any case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceType {
@@ -122,7 +115,11 @@ impl SourceType {
 
     /// The `source.type` of this source.
     pub fn name(self) -> &'static str {
-        name_in(&SourceType::KINDS, self)
+        SourceType::KINDS
+            .iter()
+            .find(|(kind, _)| *kind == self)
+            .map(|(_, name)| *name)
+            .expect("every source type has a row in the table")
     }
 }
 
@@ -160,44 +157,120 @@ impl JsonSchema for SourceType {
     }
 }
 
-/// The workflow a recipe runs, by `sourceConfig.config.type`; it decides the pipeline's
-/// processor stage (none for `DatabaseMetadata`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum WorkflowType {
+/// Declares the workflow table: [`PipelineConfig`](crate::PipelineConfig) with one variant per
+/// row, [`WorkflowType`] with its parser, and the per-kind glue of `sourceConfig.config`'s
+/// (de)serializer and schema. The first row is the workflow of a recipe without `type`.
+macro_rules! workflow_kinds {
+    ($($(#[doc = $doc:literal])+ $variant:ident($config:ty) = $name:literal,)+) => {
+        /// The settings of the workflow a recipe runs, by `sourceConfig.config.type`.
+        #[derive(Debug, Clone)]
+        pub enum PipelineConfig {
+            $($(#[doc = $doc])+ $variant($config),)+
+        }
+
+        /// The workflow a recipe runs, by `sourceConfig.config.type`; it decides the pipeline's
+        /// processor stage (none for `DatabaseMetadata`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum WorkflowType {
+            $($(#[doc = $doc])+ $variant,)+
+        }
+
+        impl WorkflowType {
+            /// The workflow types, as written in `sourceConfig.config.type`.
+            pub const TYPES: &[&str] = &[$($name),+];
+            /// Every workflow type, in the order of [`WorkflowType::TYPES`].
+            const ALL: &[WorkflowType] = &[$(WorkflowType::$variant),+];
+
+            /// The `sourceConfig.config.type` of this workflow.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(WorkflowType::$variant => $name,)+
+                }
+            }
+
+            /// Whether a workflow other than the default (first) one has settings key `key`.
+            pub(crate) fn others_have(key: &str) -> bool {
+                WorkflowType::ALL[1..].iter().any(|kind| match kind {
+                    $(WorkflowType::$variant => {
+                        crate::pipeline::struct_fields::<$config>().contains(&key)
+                    })+
+                })
+            }
+
+            /// Reads the settings of this workflow with `read`, which is generic over them.
+            pub(crate) fn read_with<R: crate::sink::ReadSettings>(
+                self,
+                read: R,
+            ) -> Result<PipelineConfig, R::Error> {
+                Ok(match self {
+                    $(WorkflowType::$variant => PipelineConfig::$variant(read.read::<$config>()?),)+
+                })
+            }
+        }
+
+        impl PipelineConfig {
+            /// The workflow these settings are for.
+            pub fn workflow_type(&self) -> WorkflowType {
+                match self {
+                    $(PipelineConfig::$variant(_) => WorkflowType::$variant,)+
+                }
+            }
+
+            /// Serializes the settings of the chosen workflow (their `type` included).
+            pub(crate) fn serialize_settings<S: Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(PipelineConfig::$variant(config) => config.serialize(serializer),)+
+                }
+            }
+
+            /// One `oneOf` branch per workflow type, built by `variant(name, description, settings)`.
+            pub(crate) fn schema_variants(
+                generator: &mut SchemaGenerator,
+                variant: impl Fn(&str, &str, Schema) -> Schema,
+            ) -> Vec<Schema> {
+                vec![$(variant(
+                    $name,
+                    concat!($($doc),+).trim(),
+                    generator.subschema_for::<$config>(),
+                )),+]
+            }
+        }
+    };
+}
+
+workflow_kinds! {
     /// Tables, columns, keys and indexes into the catalog.
-    #[default]
-    DatabaseMetadata,
+    DatabaseMetadata(DatabaseMetadataConfig) = "DatabaseMetadata",
+    /// Table and column statistics from a sample (not implemented yet).
+    Profiler(ProfilerConfig) = "Profiler",
+    /// PII tags on columns from their names and sampled values (not implemented yet).
+    AutoClassification(AutoClassificationConfig) = "AutoClassification",
 }
 
 impl WorkflowType {
-    /// The workflow table: each kind with its `type` name.
-    const KINDS: [(WorkflowType, &str); 1] = [(WorkflowType::DatabaseMetadata, "DatabaseMetadata")];
-    /// OpenMetadata's other DynamoDB workflows: a clear error rather than an unknown type.
-    const NOT_YET: [&str; 2] = ["Profiler", "AutoClassification"];
+    /// The workflows this version runs; a recipe naming another is a config error.
+    pub const IMPLEMENTED: &[WorkflowType] = &[WorkflowType::DatabaseMetadata];
+}
 
-    /// The `sourceConfig.config.type` of this workflow.
-    pub fn name(self) -> &'static str {
-        name_in(&WorkflowType::KINDS, self)
+impl Default for WorkflowType {
+    /// A recipe without `sourceConfig.config.type` runs the workflow of the table's first row,
+    /// the metadata workflow, as upstream's do.
+    fn default() -> Self {
+        WorkflowType::ALL[0]
     }
 }
 
 impl<'de> Deserialize<'de> for WorkflowType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        if let Some((kind, _)) = WorkflowType::KINDS.iter().find(|(_, name)| *name == value) {
-            return Ok(*kind);
-        }
-        let known: Vec<&str> = WorkflowType::KINDS.iter().map(|(_, name)| *name).collect();
-        Err(D::Error::custom(
-            if WorkflowType::NOT_YET.contains(&value.as_str()) {
-                format!(
-                    "the `{value}` workflow is not implemented yet: this version runs {}",
-                    crate::error::quoted_list(&known)
-                )
-            } else {
-                unknown_type("workflow", &value, &known)
-            },
-        ))
+        WorkflowType::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.name() == value)
+            .ok_or_else(|| D::Error::custom(unknown_type("workflow", &value, WorkflowType::TYPES)))
     }
 }
 
@@ -213,13 +286,9 @@ impl JsonSchema for WorkflowType {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let known: Vec<&str> = WorkflowType::KINDS.iter().map(|(_, name)| *name).collect();
         json_schema!({
-            "description": format!(
-                "Workflow type. `{}` are OpenMetadata's other DynamoDB workflows, not implemented yet.",
-                WorkflowType::NOT_YET.join("`, `")
-            ),
-            "enum": known
+            "description": "Workflow type; absent means `DatabaseMetadata`. `Profiler` and `AutoClassification` are not implemented yet: their recipes are checked, then rejected.",
+            "enum": WorkflowType::TYPES
         })
     }
 }
@@ -237,19 +306,16 @@ mod tests {
     }
 
     #[test]
-    fn workflows_not_implemented_yet_say_so() {
-        let err = serde_json::from_value::<WorkflowType>("Profiler".into()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the `Profiler` workflow is not implemented yet: this version runs `DatabaseMetadata`"
-        );
+    fn every_workflow_type_round_trips_through_its_name() {
+        for name in WorkflowType::TYPES {
+            let kind: WorkflowType = serde_json::from_value((*name).into()).unwrap();
+            assert_eq!(kind.name(), *name);
+        }
         let err = serde_json::from_value::<WorkflowType>("Usage".into()).unwrap_err();
         assert!(
             err.to_string().starts_with("unknown workflow type `Usage`"),
             "{err}"
         );
-        let kind: WorkflowType = serde_json::from_value("DatabaseMetadata".into()).unwrap();
-        assert_eq!(kind, WorkflowType::DatabaseMetadata);
     }
 
     #[test]

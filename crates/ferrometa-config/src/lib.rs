@@ -11,7 +11,9 @@
 //! * `env`: `$VAR` expansion of the raw text;
 //! * `recipe`: the recipe structs (source, DynamoDB connection, pipeline settings, workflow);
 //! * `server`: the OpenMetadata server connection;
-//! * `kinds`: the one table of source and sink kinds;
+//! * `kinds`: the one table of source, workflow and sink kinds;
+//! * `pipeline`: `sourceConfig.config` by its `type`, the Profiler and AutoClassification settings
+//!   and the `processor` section;
 //! * `sink`: the `sink` section and the sinks' settings;
 //! * `filter`: filter patterns with Python `re.match` semantics;
 //! * `no_effect`: the keys accepted for compatibility that have no effect;
@@ -26,6 +28,7 @@ mod filter;
 mod kinds;
 mod load;
 mod no_effect;
+mod pipeline;
 mod recipe;
 mod reference;
 mod secret;
@@ -35,9 +38,13 @@ mod validate;
 
 pub use error::ConfigError;
 pub use filter::{FilterPattern, Level, Scope};
-pub use kinds::{SinkConfig, SourceType, WorkflowType};
+pub use kinds::{PipelineConfig, SinkConfig, SourceType, WorkflowType};
 pub use load::{Format, from_json_value, load_file, load_str, load_str_with_env};
 pub use no_effect::{every_no_effect_key, no_effect_keys};
+pub use pipeline::{
+    AutoClassificationConfig, ProcessorSection, ProfileSampleType, ProfilerConfig,
+    SamplingMethodType,
+};
 pub use recipe::{
     AwsConfig, DatabaseMetadataConfig, DynamoDbConnection, DynamoDbType, IncrementalConfig,
     LogLevel, Recipe, ServiceConnection, SourceConfig, SourceSection, WorkflowConfig,

@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 
 use crate::env;
 use crate::error::{self, ConfigError, tidy};
-use crate::kinds::SinkConfig;
+use crate::kinds::{SinkConfig, WorkflowType};
 use crate::recipe::Recipe;
 
 /// Recipe file formats.
@@ -130,7 +130,8 @@ fn is_blank(text: &str, format: Format) -> bool {
     }
 }
 
-/// Checks between sections, which no single field can do.
+/// Checks between sections, which no single field can do. The workflow type is checked last,
+/// so that a recipe for a workflow not implemented yet is checked whole first.
 fn check(recipe: &Recipe, origin: &str, text: Option<(&str, Format)>) -> Result<(), ConfigError> {
     let rest_sink = matches!(recipe.sink, Some(SinkConfig::MetadataRest(_)));
     if rest_sink && recipe.workflow_config.open_metadata_server_config.is_none() {
@@ -146,7 +147,61 @@ fn check(recipe: &Recipe, origin: &str, text: Option<(&str, Format)>) -> Result<
             },
         );
     }
+    let kind = recipe.source.source_config.config.workflow_type();
+    if !WorkflowType::IMPLEMENTED.contains(&kind) {
+        let implemented: Vec<&str> = WorkflowType::IMPLEMENTED.iter().map(|k| k.name()).collect();
+        let error = ConfigError::new(
+            origin,
+            format!(
+                "the `{}` workflow is not implemented yet: this version runs {}",
+                kind.name(),
+                error::quoted_list(&implemented)
+            ),
+        )
+        .in_field("source.sourceConfig.config.type");
+        return Err(
+            match text.and_then(|(text, format)| workflow_type_position(text, format)) {
+                Some((line, column)) => error.at(line, column),
+                None => error,
+            },
+        );
+    }
     Ok(())
+}
+
+/// Position of the value of `source.sourceConfig.config.type`.
+fn workflow_type_position(text: &str, format: Format) -> Option<(usize, usize)> {
+    // Each level ignores its other keys: only the path to `type` is read.
+    #[derive(Deserialize)]
+    struct Sections {
+        source: Option<Source>,
+    }
+    #[derive(Deserialize)]
+    struct Source {
+        #[serde(rename = "sourceConfig")]
+        source_config: Option<SourceConfig>,
+    }
+    #[derive(Deserialize)]
+    struct SourceConfig {
+        config: Option<Config>,
+    }
+    #[derive(Deserialize)]
+    struct Config {
+        r#type: Option<Spanned<IgnoredAny>>,
+    }
+    const PATH: [&str; 4] = ["source", "sourceConfig", "config", "type"];
+    let scanned = || json_path_offset(text, &PATH).map(|at| env::position(text, at));
+    match format {
+        Format::Yaml => match serde_saphyr::from_str::<Sections>(text) {
+            Ok(sections) => {
+                let location = sections.source?.source_config?.config?.r#type?.referenced;
+                Some((location.line() as usize, location.column() as usize))
+            }
+            // As in `section_position`: then quoted keys of a flow mapping are scanned for.
+            Err(_) => scanned(),
+        },
+        Format::Json => scanned(),
+    }
 }
 
 /// Position of the value of the `workflowConfig` section, or else of the `sink` section.
@@ -191,7 +246,16 @@ fn yaml_key_line(text: &str, key: &str) -> Option<(usize, usize)> {
     })
 }
 
-/// Byte offset of the value of the top-level `key` in JSON (or flow YAML with quoted keys).
+/// Byte offset of the value at `path` (keys of nested objects) in JSON (or flow YAML with
+/// quoted keys).
+fn json_path_offset(text: &str, path: &[&str]) -> Option<usize> {
+    path.iter().try_fold(0, |at, key| {
+        json_value_offset(text.get(at..)?, key).map(|offset| at + offset)
+    })
+}
+
+/// Byte offset of the value of `key` in the first object of `text`, JSON (or flow YAML with
+/// quoted keys).
 fn json_value_offset(text: &str, key: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
@@ -199,6 +263,8 @@ fn json_value_offset(text: &str, key: &str) -> Option<usize> {
     while i < bytes.len() {
         match bytes[i] {
             b'{' | b'[' => depth += 1,
+            // The object ends: the key is not in it.
+            b'}' | b']' if depth == 1 => return None,
             b'}' | b']' => depth = depth.saturating_sub(1),
             b'"' => {
                 let start = i;

@@ -2,7 +2,8 @@
 //! one table of them, and which of them a recipe sets to something other than their default,
 //! so that the front ends can warn about each one.
 
-use crate::kinds::SinkConfig;
+use crate::kinds::{PipelineConfig, SinkConfig};
+use crate::pipeline::{AutoClassificationConfig, ProfilerConfig};
 use crate::recipe::{DatabaseMetadataConfig, DynamoDbConnection, Recipe};
 use crate::server::OpenMetadataServerConfig;
 use crate::sink::MetadataRestSinkConfig;
@@ -54,42 +55,79 @@ const KEYS: &[Key] = &[
     }),
     key(
         "source.sourceConfig.config.markDeletedStoredProcedures",
-        |r| !metadata(r).mark_deleted_stored_procedures,
+        |r| metadata(r).is_some_and(|m| !m.mark_deleted_stored_procedures),
     ),
     key("source.sourceConfig.config.markDeletedSchemas", |r| {
-        metadata(r).mark_deleted_schemas
+        metadata(r).is_some_and(|m| m.mark_deleted_schemas)
     }),
     key("source.sourceConfig.config.markDeletedDatabases", |r| {
-        metadata(r).mark_deleted_databases
+        metadata(r).is_some_and(|m| m.mark_deleted_databases)
     }),
     key("source.sourceConfig.config.includeViews", |r| {
-        !metadata(r).include_views
+        metadata(r).is_some_and(|m| !m.include_views)
     }),
     key("source.sourceConfig.config.includeOwners", |r| {
-        metadata(r).include_owners
+        metadata(r).is_some_and(|m| m.include_owners)
     }),
     key("source.sourceConfig.config.includeStoredProcedures", |r| {
-        !metadata(r).include_stored_procedures
+        metadata(r).is_some_and(|m| !m.include_stored_procedures)
     }),
     key("source.sourceConfig.config.includeDDL", |r| {
-        metadata(r).include_ddl
+        metadata(r).is_some_and(|m| m.include_ddl)
     }),
     key("source.sourceConfig.config.overrideMetadata", |r| {
-        metadata(r).override_metadata
+        metadata(r).is_some_and(|m| m.override_metadata)
     }),
     key("source.sourceConfig.config.queryLogDuration", |r| {
-        metadata(r).query_log_duration != DatabaseMetadataConfig::default().query_log_duration
+        metadata(r).is_some_and(|m| m.query_log_duration != metadata_default().query_log_duration)
     }),
     key("source.sourceConfig.config.queryParsingTimeoutLimit", |r| {
-        metadata(r).query_parsing_timeout_limit
-            != DatabaseMetadataConfig::default().query_parsing_timeout_limit
+        metadata(r).is_some_and(|m| {
+            m.query_parsing_timeout_limit != metadata_default().query_parsing_timeout_limit
+        })
     }),
     key("source.sourceConfig.config.threads", |r| {
-        metadata(r).threads != DatabaseMetadataConfig::default().threads
+        metadata(r).is_some_and(|m| m.threads != metadata_default().threads)
     }),
     key("source.sourceConfig.config.incremental", |r| {
-        metadata(r).incremental.as_ref().is_some_and(|i| i.enabled)
+        metadata(r).is_some_and(|m| m.incremental.as_ref().is_some_and(|i| i.enabled))
     }),
+    key("source.sourceConfig.config.processingEngine", |r| {
+        profiler(r).is_some_and(|p| p.processing_engine.is_some())
+    }),
+    key("source.sourceConfig.config.includeViews", |r| {
+        profiler(r).is_some_and(|p| p.include_views)
+    }),
+    key("source.sourceConfig.config.useStatistics", |r| {
+        profiler(r).is_some_and(|p| p.use_statistics)
+    }),
+    key("source.sourceConfig.config.samplingMethodType", |r| {
+        profiler(r).is_some_and(|p| p.sampling_method_type.is_some())
+    }),
+    key("source.sourceConfig.config.randomizedSample", |r| {
+        profiler(r).is_some_and(|p| !p.randomized_sample)
+    }),
+    key("source.sourceConfig.config.threadCount", |r| {
+        profiler(r).is_some_and(|p| p.thread_count != profiler_default().thread_count)
+    }),
+    key("source.sourceConfig.config.processPiiSensitive", |r| {
+        profiler(r).is_some_and(|p| p.process_pii_sensitive)
+    }),
+    key("source.sourceConfig.config.confidence", |r| {
+        profiler(r).is_some_and(|p| p.confidence != profiler_default().confidence)
+    }),
+    key("source.sourceConfig.config.generateSampleData", |r| {
+        profiler(r).is_some_and(|p| !p.generate_sample_data)
+    }),
+    key("source.sourceConfig.config.includeViews", |r| {
+        classification(r).is_some_and(|c| !c.include_views)
+    }),
+    key("source.sourceConfig.config.classificationLanguage", |r| {
+        classification(r).is_some_and(|c| {
+            c.classification_language != AutoClassificationConfig::default().classification_language
+        })
+    }),
+    key("processor", |r| r.processor.is_some()),
     key("sink.config.enable_async_pipeline", |r| {
         rest_sink(r)
             .is_some_and(|s| s.enable_async_pipeline != rest_default().enable_async_pipeline)
@@ -198,6 +236,14 @@ const KEYS: &[Key] = &[
     ),
 ];
 
+fn metadata_default() -> DatabaseMetadataConfig {
+    DatabaseMetadataConfig::default()
+}
+
+fn profiler_default() -> ProfilerConfig {
+    ProfilerConfig::default()
+}
+
 fn rest_default() -> MetadataRestSinkConfig {
     MetadataRestSinkConfig::default()
 }
@@ -207,8 +253,22 @@ fn connection(recipe: &Recipe) -> &DynamoDbConnection {
     &recipe.source.service_connection.config
 }
 
-fn metadata(recipe: &Recipe) -> &DatabaseMetadataConfig {
-    &recipe.source.source_config.config
+fn metadata(recipe: &Recipe) -> Option<&DatabaseMetadataConfig> {
+    recipe.source.source_config.metadata()
+}
+
+fn profiler(recipe: &Recipe) -> Option<&ProfilerConfig> {
+    match &recipe.source.source_config.config {
+        PipelineConfig::Profiler(config) => Some(config),
+        _ => None,
+    }
+}
+
+fn classification(recipe: &Recipe) -> Option<&AutoClassificationConfig> {
+    match &recipe.source.source_config.config {
+        PipelineConfig::AutoClassification(config) => Some(config),
+        _ => None,
+    }
 }
 
 fn rest_sink(recipe: &Recipe) -> Option<&MetadataRestSinkConfig> {
@@ -282,12 +342,15 @@ mod tests {
     fn every_key_without_effect_is_documented_as_such() {
         let schema = crate::json_schema();
         for path in every_no_effect_key() {
+            // A path may lead into several workflows' settings (`confidence`), and the key
+            // may have no effect in one of them only.
             let schemas = schemas_at(&schema, path);
-            assert!(!schemas.is_empty(), "{path} is not a recipe key");
-            for found in schemas {
-                let doc = found["description"].as_str().unwrap_or_default();
-                assert!(doc.starts_with(DOC), "{path}: {doc}");
-            }
+            let documented = schemas.iter().any(|found| {
+                found["description"]
+                    .as_str()
+                    .is_some_and(|doc| doc.starts_with(DOC))
+            });
+            assert!(documented, "{path}: {schemas:?}");
         }
     }
 

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::filter::{FilterPattern, Scope};
-use crate::kinds::{SinkConfig, SourceType, WorkflowType};
+use crate::kinds::{PipelineConfig, SinkConfig, SourceType, WorkflowType};
+use crate::pipeline::ProcessorSection;
 use crate::secret::Secret;
 use crate::server::OpenMetadataServerConfig;
 use crate::validate;
@@ -20,6 +21,11 @@ use crate::validate;
 pub struct Recipe {
     /// Where metadata comes from: the DynamoDB source and its connection.
     pub source: SourceSection,
+    /// Accepted for compatibility with OpenMetadata; has no effect: the processor of upstream's
+    /// Profiler and AutoClassification recipes (`{type: orm-profiler, config}`); the workflow
+    /// type decides ferrometa's.
+    #[serde(default)]
+    pub processor: Option<ProcessorSection>,
     /// Where metadata goes: `{type, config}`. Absent means the embedded catalog (`type: catalog`).
     #[serde(default)]
     pub sink: Option<SinkConfig>,
@@ -206,9 +212,16 @@ fn default_session_name() -> String {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SourceConfig {
-    /// The metadata pipeline settings.
+    /// The workflow and its settings, by `type`.
     #[serde(default)]
-    pub config: DatabaseMetadataConfig,
+    pub config: PipelineConfig,
+}
+
+impl SourceConfig {
+    /// The metadata workflow's settings, or `None` when the recipe runs another workflow.
+    pub fn metadata(&self) -> Option<&DatabaseMetadataConfig> {
+        self.config.metadata()
+    }
 }
 
 /// The metadata pipeline settings (`databaseServiceMetadataPipeline.json`) and the ferrometa
@@ -216,8 +229,7 @@ pub struct SourceConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct DatabaseMetadataConfig {
-    /// Workflow type: `DatabaseMetadata`. `Profiler` and `AutoClassification` are not
-    /// implemented yet and are errors.
+    /// Workflow type: `DatabaseMetadata`, also when absent.
     pub r#type: WorkflowType,
     /// Mark tables that no longer exist in DynamoDB as deleted in the catalog.
     pub mark_deleted_tables: bool,

@@ -164,6 +164,19 @@ pub(crate) fn percentage<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u
         })
 }
 
+/// A percentage that may have a fraction (`confidence`).
+pub(crate) fn percentage_number<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<f64, D::Error> {
+    let value = f64::deserialize(deserializer)?;
+    if !(0.0..=100.0).contains(&value) {
+        return Err(D::Error::custom(format!(
+            "expected a percentage between 0 and 100, got {value}"
+        )));
+    }
+    Ok(value)
+}
+
 /// Counts that must be at least 1 (a zero would stall the run).
 pub(crate) fn at_least_one<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
     let value = u32::deserialize(deserializer)?;

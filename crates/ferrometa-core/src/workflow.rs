@@ -50,22 +50,25 @@ pub enum WorkflowError {
 pub struct WorkflowSettings {
     pub raise_on_error: bool,
     pub success_threshold: u8,
-    /// `None` when `markDeletedTables` is false.
+    /// `None` when `markDeletedTables` is false, or the workflow is not the metadata one.
     pub delete: Option<DeletePolicy>,
 }
 
 impl WorkflowSettings {
     pub fn from_recipe(recipe: &Recipe) -> Self {
         let wc = &recipe.workflow_config;
-        let sc = &recipe.source.source_config.config;
+        // Only the metadata workflow lists tables, so only it marks missing ones deleted.
+        let metadata = recipe.source.source_config.metadata();
         WorkflowSettings {
             raise_on_error: wc.raise_on_error,
             success_threshold: wc.success_threshold,
-            delete: sc.mark_deleted_tables.then(|| DeletePolicy {
-                scope: sc.scope(),
-                max_share: sc.mark_deleted_max_share,
-                force: sc.mark_deleted_force,
-            }),
+            delete: metadata
+                .filter(|sc| sc.mark_deleted_tables)
+                .map(|sc| DeletePolicy {
+                    scope: sc.scope(),
+                    max_share: sc.mark_deleted_max_share,
+                    force: sc.mark_deleted_force,
+                }),
         }
     }
 }

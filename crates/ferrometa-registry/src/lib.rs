@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use ferrometa_catalog::CatalogSink;
-use ferrometa_config::{Recipe, SinkConfig, SourceType, WorkflowType, no_effect_keys};
+use ferrometa_config::{PipelineConfig, Recipe, SinkConfig, SourceType, no_effect_keys};
 use ferrometa_core::{Sink, Source, Workflow, WorkflowSettings};
 use ferrometa_dynamodb::DynamoDbSource;
 use ferrometa_dynamodb::source::service_connection;
@@ -21,6 +21,9 @@ pub enum RegistryError {
     Catalog(#[from] ferrometa_catalog::CatalogError),
     #[error("could not open the file sink")]
     File(#[from] ferrometa_file_sink::FileSinkError),
+    /// The loader rejects these recipes; this is for one built in code.
+    #[error("the `{0}` workflow is not implemented yet")]
+    WorkflowNotImplemented(&'static str),
     #[error("the metadata-rest sink needs workflowConfig.openMetadataServerConfig")]
     MissingServerConfig,
     #[error("could not connect to the openmetadata server")]
@@ -32,10 +35,17 @@ pub async fn create_source(recipe: &Recipe) -> Result<Arc<dyn Source>, RegistryE
     match recipe.source.r#type {
         SourceType::DynamoDb => {
             let section = &recipe.source;
+            let config =
+                section
+                    .source_config
+                    .metadata()
+                    .ok_or(RegistryError::WorkflowNotImplemented(
+                        section.source_config.config.workflow_type().name(),
+                    ))?;
             let source = DynamoDbSource::new(
                 &section.service_name,
                 &section.service_connection.config,
-                &section.source_config.config,
+                config,
             )
             .await?;
             Ok(Arc::new(source))
@@ -75,13 +85,23 @@ pub async fn create_workflow(recipe: &Recipe) -> Result<Workflow, RegistryError>
     for key in no_effect_keys(recipe) {
         tracing::warn!("`{key}` is accepted for compatibility with OpenMetadata and has no effect");
     }
+    // The workflow type decides the processor between source and sink: none for the metadata
+    // workflow, the only one implemented.
+    match &recipe.source.source_config.config {
+        PipelineConfig::DatabaseMetadata(_) => {}
+        other @ (PipelineConfig::Profiler(_) | PipelineConfig::AutoClassification(_)) => {
+            return Err(RegistryError::WorkflowNotImplemented(
+                other.workflow_type().name(),
+            ));
+        }
+    }
     let sink = create_sink(recipe).await?;
     let source = create_source(recipe).await?;
-    let workflow = Workflow::new(WorkflowSettings::from_recipe(recipe), source, sink);
-    // The workflow type decides the processor between source and sink.
-    Ok(match recipe.source.source_config.config.r#type {
-        WorkflowType::DatabaseMetadata => workflow,
-    })
+    Ok(Workflow::new(
+        WorkflowSettings::from_recipe(recipe),
+        source,
+        sink,
+    ))
 }
 
 #[cfg(test)]
@@ -103,6 +123,26 @@ mod tests {
             assert!(cap.would_enable(target, &tracing::Level::DEBUG), "{target}");
         }
         assert!(cap.would_enable("ferrometa_dynamodb::source", &tracing::Level::TRACE));
+    }
+
+    #[tokio::test]
+    async fn workflows_not_implemented_yet_are_refused_before_anything_is_built() {
+        let recipe = serde_json::json!({
+            "source": {
+                "type": "dynamodb",
+                "serviceName": "svc",
+                "serviceConnection": {"config": {"awsConfig": {"awsRegion": "us-east-1"}}},
+            },
+            "sink": {"type": "file", "config": {"filename": "/nonexistent/ferrometa/out.json"}},
+        });
+        let mut recipe = ferrometa_config::from_json_value(recipe, "test").unwrap();
+        // The loader rejects such a recipe; one built in code reaches the registry.
+        recipe.source.source_config.config = PipelineConfig::Profiler(Default::default());
+        let error = create_workflow(&recipe).await.err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "the `Profiler` workflow is not implemented yet"
+        );
     }
 
     #[test]

@@ -45,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let source = DynamoDbSource::new(
         &recipe.source.service_name,
         &recipe.source.service_connection.config,
-        &recipe.source.source_config.config,
+        recipe.source.source_config.metadata().unwrap(),
     )
     .await?;
     let (emitter, mut rx) = Emitter::channel(256);

@@ -89,8 +89,10 @@ fn regex_end_anchors_are_not_variables() {
     let filter = recipe
         .source
         .source_config
-        .config
+        .metadata()
+        .unwrap()
         .table_filter_pattern
+        .clone()
         .unwrap();
     assert_eq!(
         filter.includes().collect::<Vec<_>>(),

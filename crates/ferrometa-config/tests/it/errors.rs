@@ -86,7 +86,7 @@ fn unused_upstream_section() {
     edited(
         "unused_upstream_section",
         "workflowConfig:",
-        "processor:\n  type: orm-profiler\n  config: {}\nworkflowConfig:",
+        "stage:\n  type: table-usage\n  config: {}\nworkflowConfig:",
     );
 }
 
@@ -463,7 +463,10 @@ fn caps_are_errors_when_exceeded() {
         "type: DatabaseMetadata\n      maxDepth: 64\n      sampleSegments: 1000000",
     );
     let recipe = load(&at_caps).expect("the caps themselves are allowed");
-    assert_eq!(recipe.source.source_config.config.max_depth, 64);
+    assert_eq!(
+        recipe.source.source_config.metadata().unwrap().max_depth,
+        64
+    );
 }
 
 #[test]

@@ -14,8 +14,10 @@ fn table_filter(pattern: &str) -> FilterPattern {
         .unwrap()
         .source
         .source_config
-        .config
+        .metadata()
+        .unwrap()
         .table_filter_pattern
+        .clone()
         .unwrap()
 }
 

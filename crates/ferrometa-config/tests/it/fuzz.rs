@@ -729,6 +729,14 @@ fn the_unmutated_recipe_loads_in_every_rendering() {
         json(&from_block),
         json(&load(&flow_text, Format::Json).unwrap())
     );
-    assert_eq!(from_block.source.source_config.config.max_depth, 8);
+    assert_eq!(
+        from_block
+            .source
+            .source_config
+            .metadata()
+            .unwrap()
+            .max_depth,
+        8
+    );
     assert!(common::load(&block).is_ok());
 }

@@ -9,3 +9,4 @@ mod fuzz;
 mod recipes;
 mod robustness;
 mod schema;
+mod workflows;

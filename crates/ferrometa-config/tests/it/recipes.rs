@@ -42,7 +42,7 @@ fn openmetadata_docs_recipe() {
     );
     assert_eq!(aws.assume_role_session_name, "OpenMetadataSession");
 
-    let config = &recipe.source.source_config.config;
+    let config = recipe.source.source_config.metadata().unwrap();
     assert!(config.mark_deleted_tables && config.include_tables && config.include_views);
     assert!(config.table_filter_pattern.is_none());
 
@@ -79,7 +79,8 @@ fn ingestion_spec_example_with_environment() {
     let filter = recipe
         .source
         .source_config
-        .config
+        .metadata()
+        .unwrap()
         .table_filter_pattern
         .as_ref()
         .unwrap();
@@ -111,7 +112,7 @@ source:
     );
     assert!(connection.aws_config.aws_secret_access_key.is_none());
 
-    let c = &recipe.source.source_config.config;
+    let c = recipe.source.source_config.metadata().unwrap();
     assert!(c.mark_deleted_tables && c.mark_deleted_stored_procedures);
     assert!(!c.mark_deleted_schemas && !c.mark_deleted_databases);
     assert!(c.include_tables && c.include_views && c.include_tags && c.include_stored_procedures);
@@ -190,7 +191,7 @@ fn yaml_1_1_booleans() {
         "  successThreshold: 90\n  raiseOnError: off",
     );
     let recipe = load(&text).unwrap();
-    let c = &recipe.source.source_config.config;
+    let c = recipe.source.source_config.metadata().unwrap();
     assert!(!c.mark_deleted_tables && c.include_owners && c.mark_deleted_force);
     assert!(!recipe.workflow_config.raise_on_error);
 }
@@ -217,8 +218,10 @@ source:
     let schema = recipe
         .source
         .source_config
-        .config
+        .metadata()
+        .unwrap()
         .schema_filter_pattern
+        .clone()
         .unwrap();
     assert_eq!(schema.excludes().collect::<Vec<_>>(), ["^tmp_"]);
     assert_eq!(schema.includes().collect::<Vec<_>>(), ["default"]);
@@ -313,7 +316,14 @@ fn json_recipe() {
             .aws_region,
         "us-west-2"
     );
-    assert!(!recipe.source.source_config.config.mark_deleted_tables);
+    assert!(
+        !recipe
+            .source
+            .source_config
+            .metadata()
+            .unwrap()
+            .mark_deleted_tables
+    );
     assert_eq!(recipe.workflow_config.success_threshold, 75);
     assert_eq!(recipe.sink_config().type_name(), "file");
     assert_eq!(

@@ -54,7 +54,7 @@ pub async fn source_of(recipe: &Recipe) -> DynamoDbSource {
     DynamoDbSource::new(
         &section.service_name,
         &section.service_connection.config,
-        &section.source_config.config,
+        section.source_config.metadata().unwrap(),
     )
     .await
     .expect("source")

@@ -1,14 +1,16 @@
 //! `catalog`: reads the embedded catalog — lists with filters, one table's columns as a
-//! tree (types, presence, keys), its version history, counts, an integrity check; `--json`
-//! on each.
+//! tree (types, presence, keys, entity types), its latest profile, its version history,
+//! counts, an integrity check; `--json` on each.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
 use clap::{Args, Subcommand};
 use ferrometa_catalog::Catalog;
-use ferrometa_catalog::{Filters, Include};
+use ferrometa_catalog::{Filters, Include, TableProfile};
 use ferrometa_model::EntityType;
 use serde_json::Value;
 
@@ -41,6 +43,11 @@ enum CatalogCommand {
         /// Show one entity type's attributes as a tree, with presence within its items.
         #[arg(long, value_name = "NAME")]
         entity: Option<String>,
+    },
+    /// Show the latest profile of one table: table metrics, then one line per column.
+    Profile {
+        /// Fully qualified name of the table.
+        fqn: String,
     },
     /// Show the version history of one table.
     History {
@@ -142,6 +149,26 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
                 outln!("{}", serde_json::to_string_pretty(&table)?)?;
             } else {
                 out!("{}", render_table(&table))?;
+            }
+        }
+        CatalogCommand::Profile { fqn } => {
+            let catalog = open(&args.catalog)?;
+            let table = get_table(&catalog, &fqn)?;
+            let id = table["id"].as_str().unwrap_or_default();
+            let Some(profile) = catalog.latest_table_profile(id)? else {
+                bail!(
+                    "table {fqn} has no profile yet: a profiler sends one, e.g. OpenMetadata's \
+                     `metadata profile` with a metadata-rest sink pointed at `ferrometa serve`"
+                );
+            };
+            if args.json {
+                let value = serde_json::json!({
+                    "tableProfile": profile.table_profile(),
+                    "columnProfile": profile.column_profile(),
+                });
+                outln!("{}", serde_json::to_string_pretty(&value)?)?;
+            } else {
+                out!("{}", render_profile(&fqn, &profile))?;
             }
         }
         CatalogCommand::History { fqn } => {
@@ -322,6 +349,87 @@ pub fn render_table(table: &Value) -> String {
     let columns = table["columns"].as_array().cloned().unwrap_or_default();
     render_columns(&columns, "  ", &mut out);
     out
+}
+
+/// A table's profile: when, its table metrics, then a row per column.
+fn render_profile(fqn: &str, profile: &TableProfile) -> String {
+    let table = profile.table_profile();
+    let when = DateTime::from_millis(profile.timestamp())
+        .fmt(Format::DateTime)
+        .unwrap_or_else(|_| profile.timestamp().to_string());
+    let mut out = format!("{fqn}  profile of {when}\n");
+    let metrics: Vec<String> = [
+        ("rows", "rowCount"),
+        ("columns", "columnCount"),
+        ("bytes", "sizeInByte"),
+        ("sample", "profileSample"),
+    ]
+    .iter()
+    .filter_map(|(label, key)| Some(format!("{label} {}", number(table.get(*key)?)?)))
+    .collect();
+    if !metrics.is_empty() {
+        out.push_str(&format!("  {}\n", metrics.join("  ")));
+    }
+    let header = [
+        "column", "values", "nulls", "missing", "distinct", "min", "max", "mean",
+    ];
+    let keys = [
+        "valuesCount",
+        "nullCount",
+        "missingCount",
+        "distinctCount",
+        "min",
+        "max",
+        "mean",
+    ];
+    let rows: Vec<Vec<String>> = profile
+        .column_profile()
+        .iter()
+        .map(|column| {
+            let name = column["name"].as_str().unwrap_or_default().to_string();
+            let cells = keys.iter().map(|key| {
+                column
+                    .get(*key)
+                    .and_then(number)
+                    .unwrap_or_else(|| "—".to_string())
+            });
+            std::iter::once(name).chain(cells).collect()
+        })
+        .collect();
+    let width = |i: usize| {
+        rows.iter()
+            .map(|row| row[i].chars().count())
+            .chain([header[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..header.len()).map(width).collect();
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        format!("  {}\n", padded.join("  ").trim_end())
+    };
+    out.push_str(&line(header.to_vec()));
+    for row in &rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// A metric as text: integers as they are, other numbers to four significant decimals.
+fn number(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        Value::Number(n) => n.as_f64().map(|x| {
+            let text = format!("{x:.4}");
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        }),
+        Value::String(text) => Some(text.clone()),
+        _ => None,
+    }
 }
 
 /// `USER  40 items (25%)  entity_type = USER  indexes: gsi1`

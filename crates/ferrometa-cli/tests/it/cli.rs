@@ -7,7 +7,7 @@ use crate::common::{Demo, Recipe, ferrometa};
 use ferrometa_catalog::{Catalog, Filters, Include};
 use ferrometa_emulator::{Emulator, FaultProxy, FaultResponse, FaultRule};
 use ferrometa_model::EntityType;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The recipe of these tests, at debug level, written to `dir/recipe.yaml`, with `extra`
 /// lines under sourceConfig.config.
@@ -429,6 +429,41 @@ async fn catalog_commands_show_what_was_ingested() {
         "{}",
         unknown.stderr
     );
+    // The latest profile, as a profiler would have sent it to `ferrometa serve`.
+    let orders = "local_dynamodb.default.default.orders";
+    let none = ferrometa(&["catalog", "--catalog", c, "profile", orders]).await;
+    assert_eq!(none.code, 1);
+    assert!(
+        none.stderr.contains("has no profile yet"),
+        "{}",
+        none.stderr
+    );
+    {
+        let mut store = Catalog::open(&catalog).unwrap();
+        let table = store
+            .get_by_fqn(EntityType::Table, orders, Include::All)
+            .unwrap()
+            .unwrap();
+        let id = table["id"].as_str().unwrap().to_string();
+        for (timestamp, rows) in [(1_764_000_000_000i64, 50), (1_764_800_000_000, 60)] {
+            let profile = ferrometa_catalog::TableProfile::new(
+                json!({"timestamp": timestamp, "rowCount": rows, "columnCount": 7}),
+                vec![
+                    json!({"name": "customer_id", "timestamp": timestamp, "valuesCount": rows, "nullCount": 0, "missingCount": 0, "distinctCount": 12}),
+                    json!({"name": "total", "timestamp": timestamp, "valuesCount": rows - 2, "nullCount": 0, "missingCount": 2, "min": 3.5, "max": 990, "mean": 120.125}),
+                ],
+                Vec::new(),
+            )
+            .unwrap();
+            store.put_table_profile(&id, &profile).unwrap();
+        }
+    }
+    let profile = ferrometa(&["catalog", "--catalog", c, "profile", orders]).await;
+    assert_eq!(profile.code, 0, "{}", profile.stderr);
+    insta::assert_snapshot!("catalog_profile_orders", profile.stdout);
+    let json = ferrometa(&["catalog", "--catalog", c, "profile", orders, "--json"]).await;
+    let latest: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(latest["tableProfile"]["rowCount"], 60);
     let missing = ferrometa(&["catalog", "--catalog", c, "show", "nope"]).await;
     assert_eq!(missing.code, 1);
     assert!(

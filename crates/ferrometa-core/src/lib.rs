@@ -3,8 +3,9 @@
 //! of safe deletion.
 //!
 //! A source emits [`SourceEvent`]s through an [`Emitter`] (a bounded channel, so memory
-//! stays flat however many tables there are); the workflow counts them, passes the entities
-//! through the processor when the workflow type has one, batches them into the sink, and after each schema has been fully listed asks
+//! stays flat however many tables there are); the workflow counts them, wraps the entities
+//! in [`Record`]s, passes them through the processor when the workflow type has one (which
+//! may add a table's profile and sample data), batches them into the sink, and after each schema has been fully listed asks
 //! [`delete::plan_deletions`] which catalog tables may be marked deleted.
 
 pub mod delete;
@@ -16,7 +17,7 @@ pub mod workflow;
 pub use ferrometa_model::ErrorChain;
 pub use status::{Failure, StepStatus, WorkflowStatus};
 pub use traits::{
-    BoxError, CheckResult, Emitter, Processor, Progress, SchemaListing, Sink, Source, SourceEvent,
-    TableRef, WriteOutcome,
+    BoxError, CheckResult, Emitter, Processor, Progress, Record, SchemaListing, Sink, Source,
+    SourceEvent, TableRef, WriteOutcome,
 };
 pub use workflow::{Workflow, WorkflowError, WorkflowSettings};

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use ferrometa_model::CreateEntity;
+pub use ferrometa_model::Record;
 pub use ferrometa_model::write::{TableRef, WriteOutcome};
 use tokio::sync::mpsc;
 
@@ -102,19 +103,21 @@ pub trait Source: Send + Sync {
     }
 }
 
-/// Transforms entities between the source and the sink (OpenMetadata's processor step: the
-/// profiler and the classifier of their workflows).
+/// Transforms records between the source and the sink (OpenMetadata's processor step: the
+/// profiler and the classifier of their workflows). The source's entities reach it as
+/// [`Record::Entity`].
 #[async_trait]
 pub trait Processor: Send {
     /// Step name in the status, e.g. `Profiler`.
     fn name(&self) -> &'static str;
 
-    /// What the sink should write for `entity`: itself, changed, with more entities, or
-    /// nothing. An `Err` is this entity's failure, counted against this step; the run goes on.
-    async fn process(&mut self, entity: CreateEntity) -> Result<Vec<CreateEntity>, BoxError>;
+    /// What the sink should write for `record`: itself, changed, with more records (a table's
+    /// profile and sample data after it), or nothing. An `Err` is this record's failure,
+    /// counted against this step; the run goes on.
+    async fn process(&mut self, record: Record) -> Result<Vec<Record>, BoxError>;
 }
 
-/// Writes entities somewhere.
+/// Writes records somewhere: entities, and the profiler's data of tables.
 #[async_trait]
 pub trait Sink: Send {
     /// Step name in the status, e.g. `Catalog`.
@@ -125,11 +128,9 @@ pub trait Sink: Send {
         None
     }
 
-    /// Writes a batch (parents before children); one result per entity, in order.
-    async fn write_batch(
-        &mut self,
-        entities: &[CreateEntity],
-    ) -> Vec<Result<WriteOutcome, BoxError>>;
+    /// Writes a batch (parents before children, a table before its profile); one result
+    /// per record, in order.
+    async fn write_batch(&mut self, records: &[Record]) -> Vec<Result<WriteOutcome, BoxError>>;
 
     /// Tables of a schema that are not marked deleted. Sinks that cannot read back
     /// return `None`, and then nothing is deleted.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use ferrometa_config::Recipe;
-use ferrometa_model::{CreateEntity, EntityType, ErrorChain};
+use ferrometa_model::{CreateEntity, EntityType, ErrorChain, Record};
 use tokio::sync::mpsc;
 
 use crate::delete::{DeletePolicy, DeletionPlan, plan_deletions};
@@ -16,7 +16,7 @@ use crate::traits::{
     BoxError, Emitter, Processor, Progress, SchemaListing, Sink, Source, SourceEvent, WriteOutcome,
 };
 
-/// Entities written to the sink in one batch at most.
+/// Records gathered from the source into one batch at most (a processor may add more).
 const BATCH: usize = 64;
 /// Events buffered between source and sink: bounds memory whatever the table count.
 const CHANNEL: usize = 256;
@@ -199,7 +199,7 @@ impl Workflow {
                 read_capacity,
             } => {
                 self.count_entity(&entity, read_capacity);
-                let mut batch = vec![entity];
+                let mut batch = vec![Record::Entity(entity)];
                 // Gather what is already queued into one batch: fewer sink transactions.
                 let mut next = None;
                 while batch.len() < BATCH && next.is_none() {
@@ -209,7 +209,7 @@ impl Workflow {
                             read_capacity,
                         }) => {
                             self.count_entity(&entity, read_capacity);
-                            batch.push(entity);
+                            batch.push(Record::Entity(entity));
                         }
                         Ok(other) => next = Some(other),
                         Err(_) => break,
@@ -266,24 +266,24 @@ impl Workflow {
     }
 
     /// What the processor makes of a batch; without a processor, the batch itself.
-    async fn process(&mut self, batch: Vec<CreateEntity>) -> Vec<CreateEntity> {
+    async fn process(&mut self, batch: Vec<Record>) -> Vec<Record> {
         let (Some(processor), Some(step)) = (&mut self.processor, &mut self.status.processor)
         else {
             return batch;
         };
         let mut out = Vec::with_capacity(batch.len());
-        for entity in batch {
-            let (fqn, kind) = (entity.fqn(), entity.entity_type());
-            match processor.process(entity).await {
-                Ok(entities) => {
+        for record in batch {
+            let (fqn, table) = (record.fqn(), record.table_entity_fqn());
+            match processor.process(record).await {
+                Ok(records) => {
                     step.records.push(fqn);
-                    out.extend(entities);
+                    out.extend(records);
                 }
                 Err(e) => {
                     let message = format!("processing failed: {}", ErrorChain(&*e));
                     tracing::warn!(entity = %fqn, "{message}");
-                    if let (EntityType::Table, Some(p)) = (kind, &self.progress) {
-                        p.table_done(&fqn);
+                    if let (Some(table), Some(p)) = (table, &self.progress) {
+                        p.table_done(&table);
                     }
                     step.failures.push(Failure::new(fqn, message));
                 }
@@ -292,14 +292,16 @@ impl Workflow {
         out
     }
 
-    async fn flush(&mut self, batch: Vec<CreateEntity>) {
+    /// Writes a batch; a table's profile counts as a record of that table, and only table
+    /// entities advance the progress.
+    async fn flush(&mut self, batch: Vec<Record>) {
         let batch = self.process(batch).await;
         if batch.is_empty() {
             return;
         }
         let results = self.sink.write_batch(&batch).await;
-        for (entity, result) in batch.into_iter().zip(results) {
-            let fqn = entity.fqn();
+        for (record, result) in batch.into_iter().zip(results) {
+            let fqn = record.fqn();
             match result {
                 Ok(WriteOutcome::Created) => self.status.sink.records.push(fqn.clone()),
                 Ok(WriteOutcome::Updated) => self.status.sink.updated_records.push(fqn.clone()),
@@ -313,8 +315,8 @@ impl Workflow {
                         .push(Failure::new(fqn.clone(), message));
                 }
             }
-            if let (EntityType::Table, Some(p)) = (entity.entity_type(), &self.progress) {
-                p.table_done(&fqn);
+            if let (Some(table), Some(p)) = (record.table_entity_fqn(), &self.progress) {
+                p.table_done(&table);
             }
         }
     }

@@ -1,5 +1,11 @@
 //! File sink: the `Create*` requests as a JSON array, as OpenMetadata's file sink writes.
 //!
+//! Each record is one element of the array. An entity is its `Create*` request as it is; the
+//! profiler's data of a table is an object with one key, which no request has:
+//!
+//! - `{"tableProfile": {"table": FQN, "profile": CreateTableProfileRequest}}`
+//! - `{"sampleData": {"table": FQN, "data": TableData}}`
+//!
 //! Requests are streamed in the order they arrive (service, database, schema, tables) into a
 //! temporary file next to the target, which replaces the target only when the sink is
 //! closed. A run that fails or is interrupted therefore leaves any previous file intact and
@@ -11,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use ferrometa_config::FileSinkConfig;
-use ferrometa_core::{BoxError, Sink, TableRef, WriteOutcome};
-use ferrometa_model::CreateEntity;
+use ferrometa_core::{BoxError, Record, Sink, TableRef, WriteOutcome};
+use serde_json::json;
 use tempfile::NamedTempFile;
 
 /// Everything that can go wrong in the file sink.
@@ -47,7 +53,7 @@ pub struct FileSink {
     path: PathBuf,
     /// The temporary file being written; `None` once closed or after a write error.
     out: Option<BufWriter<NamedTempFile>>,
-    /// Whether an entity precedes the next one (which then needs a separator).
+    /// Whether a record precedes the next one (which then needs a separator).
     wrote_any: bool,
 }
 
@@ -77,22 +83,33 @@ impl FileSink {
         })
     }
 
-    /// Appends one request to the array.
-    fn write_one(&mut self, entity: &CreateEntity) -> Result<(), FileSinkError> {
+    /// Appends one record to the array.
+    fn write_one(&mut self, record: &Record) -> Result<(), FileSinkError> {
         let out = self.out.as_mut().ok_or_else(|| FileSinkError::Abandoned {
             path: self.path.clone(),
         })?;
         let separator: &[u8] = if self.wrote_any { b",\n" } else { b"" };
-        let result = out
-            .write_all(separator)
-            .and_then(|()| serde_json::to_writer(&mut *out, entity).map_err(io::Error::from));
+        let result = out.write_all(separator).and_then(|()| {
+            match record {
+                Record::Entity(entity) => serde_json::to_writer(&mut *out, entity),
+                Record::TableProfile { table, profile } => serde_json::to_writer(
+                    &mut *out,
+                    &json!({"tableProfile": {"table": table, "profile": profile}}),
+                ),
+                Record::SampleData { table, data } => serde_json::to_writer(
+                    &mut *out,
+                    &json!({"sampleData": {"table": table, "data": data}}),
+                ),
+            }
+            .map_err(io::Error::from)
+        });
         match result {
             Ok(()) => {
                 self.wrote_any = true;
                 Ok(())
             }
             Err(source) => {
-                // Part of the entity may be in the file: drop it (which deletes it) rather
+                // Part of the record may be in the file: drop it (which deletes it) rather
                 // than ever publish an invalid array.
                 self.out = None;
                 Err(FileSinkError::Write {
@@ -151,13 +168,10 @@ impl Sink for FileSink {
         Some(path.display().to_string())
     }
 
-    async fn write_batch(
-        &mut self,
-        entities: &[CreateEntity],
-    ) -> Vec<Result<WriteOutcome, BoxError>> {
-        entities
+    async fn write_batch(&mut self, records: &[Record]) -> Vec<Result<WriteOutcome, BoxError>> {
+        records
             .iter()
-            .map(|entity| Ok(self.write_one(entity).map(|()| WriteOutcome::Created)?))
+            .map(|record| Ok(self.write_one(record).map(|()| WriteOutcome::Created)?))
             .collect()
     }
 

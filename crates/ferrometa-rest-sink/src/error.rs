@@ -74,6 +74,8 @@ pub enum RestSinkError {
     },
     #[error("rejected by the server ({status}): {message}")]
     Rejected { status: u16, message: String },
+    #[error("table {fqn} is not on the openmetadata server: its profiler data has nowhere to go")]
+    TableNotFound { fqn: String },
     #[error("the server's bulk answer does not mention this entity{}", reason_suffix(.0))]
     NotReported(Option<String>),
 }

@@ -13,7 +13,7 @@ mod fixtures;
 use std::time::Instant;
 
 use ferrometa_catalog::{Catalog, CatalogSink};
-use ferrometa_core::Sink;
+use ferrometa_core::{Record, Sink};
 use ferrometa_model::{CreateEntity, DataType};
 
 fn tables(count: usize, columns: usize) -> Vec<CreateEntity> {
@@ -52,6 +52,10 @@ async fn main() {
     entities.extend(tables(count, columns));
     let mut wider = fixtures::hierarchy("bench");
     wider.extend(tables(count, columns + 1));
+    let records = |entities: Vec<CreateEntity>| -> Vec<Record> {
+        entities.into_iter().map(Record::Entity).collect()
+    };
+    let (entities, wider) = (records(entities), records(wider));
 
     for (label, run) in [
         ("first run", &entities),

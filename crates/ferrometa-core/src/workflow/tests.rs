@@ -88,6 +88,7 @@ impl Source for ListSource {
 #[derive(Default)]
 struct Seen {
     batches: Vec<Vec<String>>,
+    records: Vec<Record>,
     deleted: Vec<String>,
     closed: u32,
 }
@@ -124,12 +125,12 @@ impl Sink for MemorySink {
         "MemorySink"
     }
 
-    async fn write_batch(
-        &mut self,
-        entities: &[CreateEntity],
-    ) -> Vec<Result<WriteOutcome, BoxError>> {
-        let names: Vec<String> = entities.iter().map(CreateEntity::fqn).collect();
-        self.seen.lock().unwrap().batches.push(names.clone());
+    async fn write_batch(&mut self, records: &[Record]) -> Vec<Result<WriteOutcome, BoxError>> {
+        let names: Vec<String> = records.iter().map(Record::fqn).collect();
+        let mut seen = self.seen.lock().unwrap();
+        seen.batches.push(names.clone());
+        seen.records.extend(records.iter().cloned());
+        drop(seen);
         names
             .iter()
             .map(|fqn| {
@@ -370,16 +371,16 @@ impl Processor for Upper {
         "Upper"
     }
 
-    async fn process(&mut self, entity: CreateEntity) -> Result<Vec<CreateEntity>, BoxError> {
-        let CreateEntity::Table(mut table) = entity else {
-            return Ok(vec![entity]);
+    async fn process(&mut self, record: Record) -> Result<Vec<Record>, BoxError> {
+        let Record::Entity(CreateEntity::Table(mut table)) = record else {
+            return Ok(vec![record]);
         };
         match table.name.as_str() {
             "skip" => Ok(Vec::new()),
             "bad" => Err("cannot profile `bad`".into()),
             _ => {
                 table.name = table.name.to_uppercase();
-                Ok(vec![CreateEntity::Table(table)])
+                Ok(vec![Record::Entity(CreateEntity::Table(table))])
             }
         }
     }
@@ -408,4 +409,74 @@ async fn the_processor_stands_between_source_and_sink_with_its_own_step() {
         err.to_string().starts_with("Upper reported errors"),
         "{err}"
     );
+}
+
+/// Follows each table with a profile of it, as the profiler does.
+struct Profiler;
+
+#[async_trait]
+impl Processor for Profiler {
+    fn name(&self) -> &'static str {
+        "Profiler"
+    }
+
+    async fn process(&mut self, record: Record) -> Result<Vec<Record>, BoxError> {
+        let Some(table) = record.table_entity_fqn() else {
+            return Ok(vec![record]);
+        };
+        let profile = Record::TableProfile {
+            table,
+            profile: serde_json::json!({"tableProfile": {"timestamp": 1, "rowCount": 3}}),
+        };
+        Ok(vec![record, profile])
+    }
+}
+
+#[tokio::test]
+async fn a_processor_may_follow_a_table_with_its_profile_and_the_sink_gets_both_in_order() {
+    let events = vec![entity("a"), entity("b")];
+    let (sink, seen) = MemorySink::new(&[]);
+    let progress = Arc::new(Counted::default());
+    let mut workflow = Workflow::new(settings(), ListSource::new(events), sink)
+        .with_processor(Box::new(Profiler))
+        .with_progress(Arc::clone(&progress) as Arc<dyn Progress>);
+    workflow.execute().await.unwrap();
+
+    let (a, b) = (format!("{SCHEMA}.a"), format!("{SCHEMA}.b"));
+    let profile = |table: &str| Record::TableProfile {
+        table: table.to_string(),
+        profile: serde_json::json!({"tableProfile": {"timestamp": 1, "rowCount": 3}}),
+    };
+    let expected = vec![
+        Record::Entity(table("a")),
+        profile(&a),
+        Record::Entity(table("b")),
+        profile(&b),
+    ];
+    assert_eq!(seen.lock().unwrap().records, expected);
+    let status = workflow.status();
+    // A profile is a record of its table; the processor saw the two tables.
+    assert_eq!(
+        status.sink.records,
+        [a.clone(), a.clone(), b.clone(), b.clone()]
+    );
+    assert_eq!(status.processor.as_ref().unwrap().records.len(), 2);
+    // Progress counts tables, not their profiles.
+    assert_eq!(*progress.done.lock().unwrap(), [a, b]);
+}
+
+/// Records the tables a run reports done.
+#[derive(Default)]
+struct Counted {
+    done: Mutex<Vec<String>>,
+}
+
+impl Progress for Counted {
+    fn set_total(&self, _: u64) {}
+
+    fn table_done(&self, name: &str) {
+        self.done.lock().unwrap().push(name.to_string());
+    }
+
+    fn finish(&self) {}
 }

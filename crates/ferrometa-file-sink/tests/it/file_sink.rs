@@ -3,12 +3,12 @@
 use std::path::Path;
 
 use ferrometa_config::FileSinkConfig;
-use ferrometa_core::{Sink, WriteOutcome};
+use ferrometa_core::{Record, Sink, WriteOutcome};
 use ferrometa_file_sink::{FileSink, FileSinkError};
 use ferrometa_model::{
     Column, CreateDatabase, CreateDatabaseService, CreateEntity, CreateTable, DataType, TableType,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn entities() -> Vec<CreateEntity> {
     let table = |name: &str| {
@@ -35,6 +35,11 @@ fn entities() -> Vec<CreateEntity> {
         table("orders"),
         table("a.b"),
     ]
+}
+
+/// The workflow's records of `entities`.
+fn records(entities: &[CreateEntity]) -> Vec<Record> {
+    entities.iter().cloned().map(Record::Entity).collect()
 }
 
 fn sink_for(path: &Path) -> FileSink {
@@ -65,7 +70,7 @@ async fn writes_a_json_array_of_the_requests_in_order() {
     let entities = entities();
     let (first, rest) = entities.split_at(2);
     for batch in [first, rest] {
-        let results = sink.write_batch(batch).await;
+        let results = sink.write_batch(&records(batch)).await;
         assert!(
             results
                 .iter()
@@ -91,6 +96,45 @@ async fn writes_a_json_array_of_the_requests_in_order() {
     assert_eq!(written[3]["name"], "a.b");
     assert!(written[2]["sourceHash"].is_string());
     assert!(strays(dir.path(), &path).is_empty());
+}
+
+#[tokio::test]
+async fn profiles_and_sample_data_follow_their_table_as_one_key_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.json");
+    let mut sink = sink_for(&path);
+    let table = entities().remove(2);
+    let fqn = table.fqn();
+    let profile = json!({"tableProfile": {"timestamp": 1_700_000_000_000_i64, "rowCount": 3}});
+    let data = json!({"columns": ["pk"], "rows": [["a"]]});
+    let batch = [
+        Record::Entity(table.clone()),
+        Record::TableProfile {
+            table: fqn.clone(),
+            profile: profile.clone(),
+        },
+        Record::SampleData {
+            table: fqn.clone(),
+            data: data.clone(),
+        },
+    ];
+    let results = sink.write_batch(&batch).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Ok(WriteOutcome::Created)))
+    );
+    sink.close().await.unwrap();
+
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        written,
+        json!([
+            serde_json::to_value(&table).unwrap(),
+            {"tableProfile": {"table": fqn, "profile": profile}},
+            {"sampleData": {"table": fqn, "data": data}},
+        ])
+    );
 }
 
 #[cfg(unix)]
@@ -126,7 +170,7 @@ async fn a_sink_dropped_before_close_leaves_the_old_file_intact() {
     std::fs::write(&path, "previous run").unwrap();
 
     let mut sink = sink_for(&path);
-    sink.write_batch(&entities()).await;
+    sink.write_batch(&records(&entities())).await;
     drop(sink);
 
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "previous run");
@@ -142,7 +186,7 @@ async fn replaces_the_old_file_on_close_and_refuses_to_delete() {
     let path = dir.path().join("out.json");
     std::fs::write(&path, "previous run").unwrap();
     let mut sink = sink_for(&path);
-    sink.write_batch(&entities()[..1]).await;
+    sink.write_batch(&records(&entities()[..1])).await;
     assert!(
         sink.soft_delete_table("svc.default.default.orders")
             .await
@@ -152,7 +196,7 @@ async fn replaces_the_old_file_on_close_and_refuses_to_delete() {
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(written.as_array().unwrap().len(), 1);
 
-    let late = sink.write_batch(&entities()[..1]).await;
+    let late = sink.write_batch(&records(&entities()[..1])).await;
     assert!(
         late[0]
             .as_ref()

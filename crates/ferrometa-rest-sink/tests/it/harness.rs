@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use ferrometa_config::{MetadataRestSinkConfig, OpenMetadataServerConfig};
-use ferrometa_core::{Sink, WriteOutcome};
+use ferrometa_core::{Record, Sink, WriteOutcome};
 use ferrometa_emulator::{FaultProxy, FaultResponse, FaultRule};
 use ferrometa_model::{
     Column, CreateDatabase, CreateDatabaseSchema, CreateDatabaseService, CreateEntity, CreateTable,
@@ -255,6 +255,11 @@ pub fn table_name(i: usize) -> String {
     format!("table_{i:05}")
 }
 
+/// The workflow's records of `entities`.
+pub fn records(entities: &[CreateEntity]) -> Vec<Record> {
+    entities.iter().cloned().map(Record::Entity).collect()
+}
+
 /// Writes `entities` as the workflow does: batches of at most 64, in order.
 pub async fn write_all(
     sink: &mut RestSink,
@@ -263,7 +268,7 @@ pub async fn write_all(
     let mut results = Vec::new();
     for batch in entities.chunks(WORKFLOW_BATCH) {
         results.extend(
-            sink.write_batch(batch)
+            sink.write_batch(&records(batch))
                 .await
                 .into_iter()
                 .map(|r| r.map_err(|e| e.to_string())),

@@ -1,9 +1,11 @@
 //! Writing, skipping, updating and deleting against a healthy server.
 
-use ferrometa_core::{Sink, WriteOutcome};
+use ferrometa_core::{Record, Sink, WriteOutcome};
 use ferrometa_model::{Column, CreateEntity, DataType};
 
-use crate::harness::{Hierarchy, Server, answer, api_url, count, table_name, write_all};
+use crate::harness::{
+    Hierarchy, Server, answer, api_url, count, records, table_name, urlencode, write_all,
+};
 
 #[tokio::test]
 async fn the_hierarchy_lands_and_reads_back() {
@@ -217,4 +219,77 @@ async fn openmetadata_gets_no_extension() {
     let body: serde_json::Value = serde_json::from_slice(&bulk.body).unwrap();
     assert_eq!(body.as_array().map(Vec::len), Some(2));
     assert!(body[0].get("extension").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn profiles_and_sample_data_reach_their_tables() {
+    use serde_json::json;
+
+    let server = Server::start().await;
+    let proxy = server.proxy().await;
+    let h = Hierarchy::new("my.dyn", 2);
+    let mut sink = server.connect(&api_url(&proxy)).await;
+    let profile = |i: usize, timestamp: i64| Record::TableProfile {
+        table: h.table_fqn(i),
+        profile: json!({
+            "tableProfile": {"timestamp": timestamp, "rowCount": 7},
+            "columnProfile": [{"name": "amount", "timestamp": timestamp, "max": 9.5}],
+        }),
+    };
+    let sample = |i: usize| Record::SampleData {
+        table: h.table_fqn(i),
+        data: json!({"columns": ["pk", "amount"], "rows": [["a", 1.5]]}),
+    };
+    // A table and its profiler data in one batch: the table is written first.
+    let mut batch = records(&h.entities());
+    batch.insert(4, profile(0, 1_700_000_000_000));
+    batch.push(sample(1));
+    batch.push(Record::TableProfile {
+        table: format!("{}.missing", h.schema_fqn()),
+        profile: json!({"tableProfile": {"timestamp": 1_700_000_000_000_i64}}),
+    });
+    let results: Vec<_> = sink
+        .write_batch(&batch)
+        .await
+        .into_iter()
+        .map(|r| r.map_err(|e| e.to_string()))
+        .collect();
+    assert_eq!(count(&results, WriteOutcome::Created), 7, "{results:?}");
+    assert_eq!(
+        results[7].as_ref().unwrap_err(),
+        "table \"my.dyn\".default.default.missing is not on the openmetadata server: \
+         its profiler data has nowhere to go"
+    );
+
+    // A second profile of table 0 needs no second id lookup.
+    proxy.take_log();
+    let again = sink.write_batch(&[profile(0, 1_700_000_100_000)]).await;
+    assert!(matches!(again[0], Ok(WriteOutcome::Created)), "{again:?}");
+    let targets: Vec<String> = proxy
+        .take_log()
+        .into_iter()
+        .map(|r| format!("{} {}", r.method, r.target))
+        .collect();
+    let id = server.table(&h.table_fqn(0)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(targets, [format!("PUT /api/v1/tables/{id}/tableProfile")]);
+
+    let (status, latest) = server
+        .get(&format!(
+            "tables/{}/tableProfile/latest",
+            urlencode(&h.table_fqn(0))
+        ))
+        .await;
+    assert_eq!(status, 200, "{latest}");
+    assert_eq!(latest["profile"]["timestamp"], 1_700_000_100_000_i64);
+    assert_eq!(latest["profile"]["rowCount"], 7);
+    let id = server.table(&h.table_fqn(1)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, table) = server.get(&format!("tables/{id}/sampleData")).await;
+    assert_eq!(status, 200, "{table}");
+    assert_eq!(table["sampleData"]["rows"], json!([["a", 1.5]]));
 }

@@ -1,0 +1,70 @@
+//! [`Record`]: what a workflow carries from its source and processor to its sink — an
+//! entity to create or update, or the profiler's data of a table.
+
+use serde_json::Value;
+
+use crate::{CreateEntity, EntityType};
+
+/// One thing for a sink to write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// A `Create*` request.
+    Entity(CreateEntity),
+    /// A profile of the table `table` (its FQN): OpenMetadata's `CreateTableProfileRequest`
+    /// (`tableProfile` with its `timestamp`, `columnProfile[]`, `systemProfile[]`).
+    TableProfile { table: String, profile: Value },
+    /// The sample data of the table `table` (its FQN): OpenMetadata's `TableData`
+    /// (`columns[]`, `rows[][]`).
+    SampleData { table: String, data: Value },
+}
+
+impl Record {
+    /// The name the status and logs give the record: the entity's FQN, or the FQN of the
+    /// table the profiler's data belongs to.
+    pub fn fqn(&self) -> String {
+        match self {
+            Record::Entity(entity) => entity.fqn(),
+            Record::TableProfile { table, .. } | Record::SampleData { table, .. } => table.clone(),
+        }
+    }
+
+    /// The FQN of the table when the record is a table entity, for progress by table.
+    pub fn table_entity_fqn(&self) -> Option<String> {
+        match self {
+            Record::Entity(entity) if entity.entity_type() == EntityType::Table => {
+                Some(entity.fqn())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<CreateEntity> for Record {
+    fn from(entity: CreateEntity) -> Record {
+        Record::Entity(entity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CreateTable;
+
+    #[test]
+    fn records_are_named_by_their_entity_or_their_table() {
+        let table = CreateEntity::Table(Box::new(CreateTable {
+            name: "t".into(),
+            database_schema: "svc.db.sch".into(),
+            ..Default::default()
+        }));
+        let entity = Record::from(table);
+        assert_eq!(entity.fqn(), "svc.db.sch.t");
+        assert_eq!(entity.table_entity_fqn().as_deref(), Some("svc.db.sch.t"));
+        let profile = Record::TableProfile {
+            table: "svc.db.sch.t".into(),
+            profile: serde_json::json!({"tableProfile": {"timestamp": 1}}),
+        };
+        assert_eq!(profile.fqn(), "svc.db.sch.t");
+        assert_eq!(profile.table_entity_fqn(), None);
+    }
+}

@@ -68,6 +68,12 @@ fn write_records(catalog: &mut Catalog, records: &[Record]) -> Vec<Result<WriteO
                 results.push(write_sample_data(catalog, table, data));
                 1
             }
+            Record::ColumnTags { .. } => {
+                results.push(Err(CatalogError::InvalidRequest(
+                    "column tags are not written to the catalog yet".into(),
+                )));
+                1
+            }
             Record::Entity(_) => {
                 let entities: Vec<CreateEntity> = rest
                     .iter()

@@ -18,6 +18,6 @@ pub use ferrometa_model::ErrorChain;
 pub use status::{Failure, StepStatus, WorkflowStatus};
 pub use traits::{
     BoxError, CheckResult, Emitter, Processor, Progress, Record, SchemaListing, Sink, Source,
-    SourceEvent, TableRef, WriteOutcome,
+    SourceEvent, StoredTable, TableLister, TableRef, WriteOutcome,
 };
 pub use workflow::{Workflow, WorkflowError, WorkflowSettings};

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use ferrometa_model::CreateEntity;
 pub use ferrometa_model::Record;
-pub use ferrometa_model::write::{TableRef, WriteOutcome};
+pub use ferrometa_model::write::{StoredTable, TableRef, WriteOutcome};
 use tokio::sync::mpsc;
 
 use crate::status::Failure;
@@ -19,6 +19,13 @@ pub enum SourceEvent {
     /// An entity to write; `read_capacity` is what producing it consumed.
     Entity {
         entity: CreateEntity,
+        read_capacity: f64,
+    },
+    /// What the profiler or the classifier made of one table (its FQN): written in order, and
+    /// counted as one record of the source; `read_capacity` is what its sample consumed.
+    Table {
+        table: String,
+        records: Vec<Record>,
         read_capacity: f64,
     },
     /// How many tables this run will process (for progress).
@@ -101,6 +108,14 @@ pub trait Source: Send + Sync {
     fn retries(&self) -> u64 {
         0
     }
+}
+
+/// The tables the metadata workflow wrote to a destination (the embedded catalog, an
+/// OpenMetadata server): what the profiler and the classifier work on.
+#[async_trait]
+pub trait TableLister: Send + Sync {
+    /// Every table of the service `service` not marked deleted, with its columns and tags.
+    async fn tables(&self, service: &str) -> Result<Vec<StoredTable>, BoxError>;
 }
 
 /// Transforms records between the source and the sink (OpenMetadata's processor step: the

@@ -220,6 +220,22 @@ impl Workflow {
                     Box::pin(self.on_event(other, rx)).await;
                 }
             }
+            SourceEvent::Table {
+                table,
+                records,
+                read_capacity,
+            } => {
+                tracing::debug!(table = %table, read_capacity, "table sampled");
+                self.status.read_capacity += read_capacity;
+                self.status
+                    .read_capacity_by_table
+                    .insert(table.clone(), read_capacity);
+                self.status.source.records.push(table.clone());
+                self.flush(records).await;
+                if let Some(p) = &self.progress {
+                    p.table_done(&table);
+                }
+            }
             SourceEvent::Total(n) => {
                 if let Some(p) = &self.progress {
                     p.set_total(n);

@@ -100,6 +100,16 @@ impl FileSink {
                     &mut *out,
                     &json!({"sampleData": {"table": table, "data": data}}),
                 ),
+                Record::ColumnTags { table, tags } => {
+                    let tags: Vec<_> = tags
+                        .iter()
+                        .map(|t| json!({"column": t.column, "tag": t.tag}))
+                        .collect();
+                    serde_json::to_writer(
+                        &mut *out,
+                        &json!({"columnTags": {"table": table, "tags": tags}}),
+                    )
+                }
             }
             .map_err(io::Error::from)
         });

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::{CreateEntity, EntityType};
+use crate::{CreateEntity, EntityType, TagLabel};
 
 /// One thing for a sink to write.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +16,17 @@ pub enum Record {
     /// The sample data of the table `table` (its FQN): OpenMetadata's `TableData`
     /// (`columns[]`, `rows[][]`).
     SampleData { table: String, data: Value },
+    /// Tags the classifier suggests for columns of the table `table` (its FQN). A sink adds
+    /// each to its column unless the column already carries a tag of the same classification.
+    ColumnTags { table: String, tags: Vec<ColumnTag> },
+}
+
+/// One tag for one column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnTag {
+    /// The column's FQN (a nested one's included: `svc.db.sch.t.address.city`).
+    pub column: String,
+    pub tag: TagLabel,
 }
 
 impl Record {
@@ -24,7 +35,9 @@ impl Record {
     pub fn fqn(&self) -> String {
         match self {
             Record::Entity(entity) => entity.fqn(),
-            Record::TableProfile { table, .. } | Record::SampleData { table, .. } => table.clone(),
+            Record::TableProfile { table, .. }
+            | Record::SampleData { table, .. }
+            | Record::ColumnTags { table, .. } => table.clone(),
         }
     }
 

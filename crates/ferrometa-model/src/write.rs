@@ -16,3 +16,14 @@ pub struct TableRef {
     /// Encoded table name.
     pub name: String,
 }
+
+/// A table as the destination of the metadata workflow holds it: what the profiler and the
+/// classifier start from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTable {
+    pub fqn: String,
+    /// Encoded table name ([`crate::fqn::decode_name`] gives DynamoDB's).
+    pub name: String,
+    /// The stored columns, nested ones as children, with their FQNs and tags.
+    pub columns: Vec<crate::Column>,
+}

@@ -76,6 +76,8 @@ pub enum RestSinkError {
     Rejected { status: u16, message: String },
     #[error("table {fqn} is not on the openmetadata server: its profiler data has nowhere to go")]
     TableNotFound { fqn: String },
+    #[error("{0} are not sent yet")]
+    NotYet(&'static str),
     #[error("the server's bulk answer does not mention this entity{}", reason_suffix(.0))]
     NotReported(Option<String>),
 }

@@ -570,6 +570,10 @@ impl Sink for RestSink {
                     table_data.push((index, table, "sampleData", data));
                     continue;
                 }
+                Record::ColumnTags { .. } => {
+                    results[index] = Some(Err(RestSinkError::NotYet("column tags")));
+                    continue;
+                }
             };
             if let CreateEntity::DatabaseService(_) = entity {
                 // Whatever is pending belongs to an earlier service.

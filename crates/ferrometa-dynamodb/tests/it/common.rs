@@ -119,6 +119,9 @@ pub async fn run(source: &DynamoDbSource) -> Run {
                 SourceEvent::Warning { name, reason } => run.warnings.push((name, reason)),
                 SourceEvent::Failed(f) => run.failures.push(f),
                 SourceEvent::SchemaListed(l) => run.listings.push(l),
+                SourceEvent::Table { table, .. } => {
+                    panic!("the metadata source emitted profiler records for {table}")
+                }
             }
         }
         run

@@ -1,11 +1,12 @@
-//! `ingest`, `test-connection` and `validate`: the commands that take a recipe.
+//! `ingest`, `profile`, `classify`, `test-connection` and `validate`: the commands that take a
+//! recipe.
 
 use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use ferrometa_config::Recipe;
+use ferrometa_config::{Recipe, WorkflowType};
 use ferrometa_core::{ErrorChain, Workflow};
 
 use crate::{IngestArgs, RecipeArgs, logging, progress};
@@ -52,8 +53,27 @@ pub async fn run_workflow(
     })
 }
 
-pub async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
+/// The command that runs each workflow type, as upstream's `metadata` names them.
+fn command_of(kind: WorkflowType) -> &'static str {
+    match kind {
+        WorkflowType::DatabaseMetadata => "ingest",
+        WorkflowType::Profiler => "profile",
+        WorkflowType::AutoClassification => "classify",
+    }
+}
+
+/// Runs the recipe's workflow, which must be of the type the command runs.
+pub async fn run(args: IngestArgs, expected: WorkflowType) -> anyhow::Result<ExitCode> {
     let recipe = load(&args.config)?;
+    let kind = recipe.source.source_config.config.workflow_type();
+    if kind != expected {
+        anyhow::bail!(
+            "{}: source.sourceConfig.config.type is `{}`: run it with `ferrometa {}`",
+            args.config.display(),
+            kind.name(),
+            command_of(kind)
+        );
+    }
     let terminal = !args.no_progress && std::io::stderr().is_terminal();
     logging::init(
         &args

@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use ferrometa_config::WorkflowType;
 use ferrometa_core::ErrorChain;
 
 /// Metadata ingestion for Amazon DynamoDB, compatible with OpenMetadata's workflow recipes.
@@ -33,8 +34,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the ingestion workflow of a recipe.
+    /// Run the metadata workflow of a recipe (`sourceConfig.config.type: DatabaseMetadata`).
     Ingest(IngestArgs),
+    /// Run the profiler workflow of a recipe (`type: Profiler`) over the tables the metadata
+    /// workflow wrote to the recipe's sink.
+    Profile(IngestArgs),
+    /// Run the auto-classification workflow of a recipe (`type: AutoClassification`): PII tags
+    /// and sample data for the tables the metadata workflow wrote to the recipe's sink.
+    Classify(IngestArgs),
     /// Check that the recipe's credentials allow every call the workflow makes.
     TestConnection(RecipeArgs),
     /// Validate a recipe without touching the network.
@@ -97,7 +104,9 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Ingest(args) => ingest::ingest(args).await,
+            Command::Ingest(args) => ingest::run(args, WorkflowType::DatabaseMetadata).await,
+            Command::Profile(args) => ingest::run(args, WorkflowType::Profiler).await,
+            Command::Classify(args) => ingest::run(args, WorkflowType::AutoClassification).await,
             Command::TestConnection(args) => ingest::test_connection(args).await,
             Command::Validate(args) => ingest::validate(args),
             Command::Schema { markdown } => {

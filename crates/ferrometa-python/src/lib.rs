@@ -29,6 +29,8 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<workflow::Workflow>()?;
+    m.add_class::<workflow::ProfilerWorkflow>()?;
+    m.add_class::<workflow::AutoClassificationWorkflow>()?;
     m.add_class::<status::WorkflowStatus>()?;
     m.add_class::<status::StepStatus>()?;
     m.add_class::<status::Failure>()?;

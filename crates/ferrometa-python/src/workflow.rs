@@ -1,9 +1,11 @@
 //! `ferrometa.Workflow`: OpenMetadata's workflow lifecycle (`create`, `execute`,
-//! `raise_from_status`, `print_status`, `stop`) over the engine's `Workflow`.
+//! `raise_from_status`, `print_status`, `stop`) over the engine's `Workflow`, and its
+//! subclasses `ProfilerWorkflow` and `AutoClassificationWorkflow`, named as upstream's, which
+//! accept only recipes of their own workflow type.
 
 use std::path::PathBuf;
 
-use ferrometa_config::Recipe;
+use ferrometa_config::{Recipe, WorkflowType};
 use ferrometa_core::{Workflow as Engine, WorkflowError};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -19,23 +21,44 @@ use crate::{convert, logging, runtime};
 const DICT_ORIGIN: &str = "<dict>";
 
 /// One run of a recipe.
-#[pyclass(module = "ferrometa", frozen)]
+#[pyclass(module = "ferrometa", frozen, subclass)]
 pub struct Workflow {
     engine: Mutex<Engine>,
     service: String,
     sink: &'static str,
+    kind: WorkflowType,
 }
 
-#[pymethods]
 impl Workflow {
-    /// Validates the recipe and builds its source and sink.
-    ///
-    /// `config` is the recipe as a dict (what `yaml.safe_load` returns; `${VAR}`s are not
-    /// expanded), or the path of a `.yaml`, `.yml` or `.json` file (`${VAR}`s are expanded
-    /// from the environment, and errors name the line and column).
-    #[staticmethod]
-    fn create(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Workflow> {
+    /// Validates the recipe, which must be of the workflow type `expected` when one is given,
+    /// and builds its source and sink.
+    fn build(
+        py: Python<'_>,
+        config: &Bound<'_, PyAny>,
+        expected: Option<WorkflowType>,
+    ) -> PyResult<Workflow> {
         let recipe = recipe(py, config)?;
+        let kind = recipe.source.source_config.config.workflow_type();
+        if let Some(expected) = expected.filter(|e| *e != kind) {
+            let reason = format!(
+                "this recipe runs the `{}` workflow, not `{}`",
+                kind.name(),
+                expected.name()
+            );
+            let field_path = "source.sourceConfig.config.type";
+            let origin = match config.extract::<PathBuf>() {
+                Ok(path) => path.display().to_string(),
+                Err(_) => DICT_ORIGIN.to_string(),
+            };
+            let location = ConfigLocation {
+                origin: &origin,
+                line: None,
+                column: None,
+                field_path: Some(field_path),
+            };
+            let message = format!("{origin}: {field_path}: {reason}");
+            return Err(location.error(py, &message, &reason));
+        }
         logging::set_level(py, recipe.workflow_config.logger_level)?;
         let recipe_ref = &recipe;
         let created = runtime::run(py, |cancel| async move {
@@ -52,7 +75,23 @@ impl Workflow {
             engine: Mutex::new(engine),
             service: recipe.source.service_name.clone(),
             sink: recipe.sink_config().type_name(),
+            kind,
         })
+    }
+}
+
+#[pymethods]
+impl Workflow {
+    /// Validates the recipe and builds its source and sink; the recipe's
+    /// `sourceConfig.config.type` chooses the workflow (metadata, profiler or
+    /// auto-classification).
+    ///
+    /// `config` is the recipe as a dict (what `yaml.safe_load` returns; `${VAR}`s are not
+    /// expanded), or the path of a `.yaml`, `.yml` or `.json` file (`${VAR}`s are expanded
+    /// from the environment, and errors name the line and column).
+    #[staticmethod]
+    fn create(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Workflow> {
+        Workflow::build(py, config, None)
     }
 
     /// Runs the source into the sink to the end, then stops the workflow (closes the sink).
@@ -61,10 +100,10 @@ impl Workflow {
     /// run: what was written stays written, nothing is marked deleted, the status says
     /// `cancelled`, and the `KeyboardInterrupt` (or `AirflowTaskTimeout`) is raised.
     fn execute(&self, py: Python<'_>) -> PyResult<()> {
-        let (service, engine) = (&self.service, &self.engine);
+        let (service, engine, kind) = (&self.service, &self.engine, self.kind.name());
         let (executed, stopped) = runtime::run(py, |cancel| async move {
             let mut engine = engine.lock().await;
-            tracing::info!("running the metadata workflow of service `{service}`");
+            tracing::info!("running the {kind} workflow of service `{service}`");
             let executed = engine.execute_until(cancel.requested()).await;
             if engine.status().cancelled {
                 tracing::warn!("interrupted: stopped after the current writes");
@@ -134,13 +173,49 @@ impl Workflow {
         WorkflowStatus::new(py.detach(|| self.engine.blocking_lock().status().clone()))
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "<ferrometa.Workflow service={:?} sink={:?}>",
-            self.service, self.sink
-        )
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let this = slf.get();
+        Ok(format!(
+            "<ferrometa.{} service={:?} sink={:?}>",
+            slf.get_type().name()?,
+            this.service,
+            this.sink
+        ))
     }
 }
+
+/// A `Workflow` class that runs only recipes of one workflow type, named as upstream's.
+macro_rules! typed_workflow {
+    ($(#[$doc:meta])* $class:ident, $kind:expr) => {
+        $(#[$doc])*
+        #[pyclass(module = "ferrometa", frozen, extends = Workflow)]
+        pub struct $class;
+
+        #[pymethods]
+        impl $class {
+            /// Validates the recipe, which must be of this class's workflow type, and builds
+            /// its source and sink; otherwise as `Workflow.create`.
+            #[staticmethod]
+            fn create(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Py<$class>> {
+                let base = Workflow::build(py, config, Some($kind))?;
+                Py::new(py, PyClassInitializer::from(base).add_subclass($class))
+            }
+        }
+    };
+}
+
+typed_workflow!(
+    /// The profiler workflow (`sourceConfig.config.type: Profiler`), as upstream's
+    /// `metadata.workflow.profiler.ProfilerWorkflow`.
+    ProfilerWorkflow,
+    WorkflowType::Profiler
+);
+typed_workflow!(
+    /// The auto-classification workflow (`sourceConfig.config.type: AutoClassification`), as
+    /// upstream's `metadata.workflow.classification.AutoClassificationWorkflow`.
+    AutoClassificationWorkflow,
+    WorkflowType::AutoClassification
+);
 
 /// Loads the recipe from a dict or a file path.
 fn recipe(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Recipe> {

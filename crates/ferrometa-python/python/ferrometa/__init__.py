@@ -9,14 +9,20 @@ reads ``from ferrometa import Workflow``::
     workflow.print_status()
     workflow.stop()
 
+The profiler and auto-classification workflows have upstream's class names too
+(``from ferrometa import ProfilerWorkflow, AutoClassificationWorkflow``); each accepts only
+recipes of its own ``sourceConfig.config.type``, while ``Workflow`` runs any.
+
 The engine is the one the ``ferrometa`` command line runs, compiled into this package. It
 logs through the ``ferrometa`` logger of :mod:`logging`.
 """
 
 from ferrometa._ferrometa import (
+    AutoClassificationWorkflow,
     ConfigurationError,
     Failure,
     FerrometaError,
+    ProfilerWorkflow,
     Reason,
     StepStatus,
     Workflow,
@@ -27,9 +33,11 @@ from ferrometa._ferrometa import (
 )
 
 __all__ = [
+    "AutoClassificationWorkflow",
     "ConfigurationError",
     "Failure",
     "FerrometaError",
+    "ProfilerWorkflow",
     "Reason",
     "StepStatus",
     "Workflow",

@@ -115,13 +115,13 @@ class WorkflowStatus:
     def __str__(self) -> str:
         """The summary ``print_status`` prints."""
 
-@final
 class Workflow:
     """One run of a recipe."""
 
     @staticmethod
     def create(config: Union[Dict[str, Any], str, "os.PathLike[str]"]) -> "Workflow":
-        """Validates the recipe and builds its source and sink.
+        """Validates the recipe and builds its source and sink; the recipe's
+        ``sourceConfig.config.type`` chooses the workflow.
 
         ``config`` is the recipe as a dict (what ``yaml.safe_load`` returns; ``${VAR}`` is not
         expanded), or the path of a ``.yaml``, ``.yml`` or ``.json`` file (``${VAR}`` is
@@ -150,3 +150,23 @@ class Workflow:
     @property
     def status(self) -> WorkflowStatus:
         """The counts of the run so far."""
+
+@final
+class ProfilerWorkflow(Workflow):
+    """The profiler workflow (``sourceConfig.config.type: Profiler``), as upstream's
+    ``metadata.workflow.profiler.ProfilerWorkflow``."""
+
+    @staticmethod
+    def create(config: Union[Dict[str, Any], str, "os.PathLike[str]"]) -> "ProfilerWorkflow":
+        """As ``Workflow.create``; raises ``ConfigurationError`` for a recipe of another type."""
+
+@final
+class AutoClassificationWorkflow(Workflow):
+    """The auto-classification workflow (``sourceConfig.config.type: AutoClassification``), as
+    upstream's ``metadata.workflow.classification.AutoClassificationWorkflow``."""
+
+    @staticmethod
+    def create(
+        config: Union[Dict[str, Any], str, "os.PathLike[str]"],
+    ) -> "AutoClassificationWorkflow":
+        """As ``Workflow.create``; raises ``ConfigurationError`` for a recipe of another type."""

@@ -1,6 +1,7 @@
 """The example DAGs run for real with `airflow dags test`, against DynamoDB-compatible servers.
 
-- Airflow 3 runs `examples/airflow/ferrometa_dynamodb.py`; credentials, region and endpoint
+- Airflow 3 runs `examples/airflow/ferrometa_dynamodb.py` (its metadata DAG, then its profiler
+  and classification DAG over what the first wrote); credentials, region and endpoint
   come from an Airflow connection, the catalog path from an Airflow Variable, both set
   through `AIRFLOW_CONN_*`/`AIRFLOW_VAR_*`.
 - Airflow 2 runs OpenMetadata's documented DAG (`examples/airflow/airflow2/`), changed only in
@@ -54,8 +55,11 @@ class Airflow:
         migrated = subprocess.run([str(self.bin), "db", "migrate"], env=self.env, capture_output=True, text=True)
         assert migrated.returncode == 0, migrated.stdout + migrated.stderr
 
-    def run_dag(self, endpoint: str, catalog: Path, timeout: Optional[float] = None) -> "Run":
-        """Runs the DAG once, its recipe pointed at `endpoint` and `catalog`."""
+    def run_dag(
+        self, endpoint: str, catalog: Path, timeout: Optional[float] = None, dag_id: Optional[str] = None
+    ) -> "Run":
+        """Runs the DAG (`dag_id`, else the metadata one) once, its recipe pointed at `endpoint`
+        and `catalog`."""
         env = dict(self.env)
         if self.major >= 3:
             env["AIRFLOW_CONN_FERROMETA_DYNAMODB"] = json.dumps(
@@ -75,7 +79,7 @@ class Airflow:
             env["FERROMETA_TEST_EXECUTION_TIMEOUT"] = str(timeout)
         catalog.parent.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(
-            [str(self.bin), "dags", "test", self.dag_id],
+            [str(self.bin), "dags", "test", dag_id or self.dag_id],
             env=env,
             cwd=catalog.parent,
             stdout=subprocess.PIPE,
@@ -139,6 +143,34 @@ def test_execution_timeout_cancels_cleanly(
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     # What the first run wrote is intact.
     assert catalog_tables(catalog) == DEMO_TABLES
+
+
+def test_profiler_dag_profiles_and_tags_what_the_metadata_dag_wrote(
+    airflow: Airflow, endpoint: str, tmp_path: Path
+) -> None:
+    if airflow.major < 3:
+        pytest.skip("the profiler DAG is in the Airflow 3 example")
+    catalog = catalog_path(tmp_path)
+    assert airflow.run_dag(endpoint, catalog).returncode == 0
+    run = airflow.run_dag(endpoint, catalog, dag_id="ferrometa_dynamodb_profiler")
+    assert run.returncode == 0, run
+    assert "running the Profiler workflow of service" in run.log, run
+    assert "running the AutoClassification workflow of service" in run.log, run
+    assert SECRET not in run.log and KEY_ID not in run.log
+    with sqlite3.connect(catalog) as db:
+        profiled = db.execute(
+            "SELECT e.name, p.table_profile FROM table_profile p JOIN entity e ON e.id = p.table_id ORDER BY e.name"
+        ).fetchall()
+        samples = db.execute("SELECT count(*) FROM sample_data").fetchone()[0]
+        app_data = db.execute(
+            "SELECT json FROM entity_version v JOIN entity e ON e.id = v.id "
+            "WHERE e.name = 'app_data' ORDER BY v.version_tenths DESC LIMIT 1"
+        ).fetchone()[0]
+    assert [name for name, _ in profiled] == DEMO_TABLES
+    row_counts = {name: json.loads(profile).get("rowCount") for name, profile in profiled}
+    assert row_counts["customers"] > 0 and row_counts["audit_log_empty"] == 0, row_counts
+    assert samples == len(DEMO_TABLES)
+    assert '"tagFQN":"PII.Sensitive"' in app_data.replace(" ", ""), "the users' emails are tagged"
 
 
 def test_the_install_is_the_version_asked_for(airflow: Airflow) -> None:

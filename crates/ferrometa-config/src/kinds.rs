@@ -244,15 +244,10 @@ macro_rules! workflow_kinds {
 workflow_kinds! {
     /// Tables, columns, keys and indexes into the catalog.
     DatabaseMetadata(DatabaseMetadataConfig) = "DatabaseMetadata",
-    /// Table and column statistics from a sample (not implemented yet).
+    /// Table and column statistics from a bounded sample of each table the catalog holds.
     Profiler(ProfilerConfig) = "Profiler",
-    /// PII tags on columns from their names and sampled values (not implemented yet).
+    /// PII tags on columns from their names and sampled values, and sample data.
     AutoClassification(AutoClassificationConfig) = "AutoClassification",
-}
-
-impl WorkflowType {
-    /// The workflows this version runs; a recipe naming another is a config error.
-    pub const IMPLEMENTED: &[WorkflowType] = &[WorkflowType::DatabaseMetadata];
 }
 
 impl Default for WorkflowType {

@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 
 use crate::env;
 use crate::error::{self, ConfigError, tidy};
-use crate::kinds::{SinkConfig, WorkflowType};
+use crate::kinds::SinkConfig;
 use crate::recipe::Recipe;
 
 /// Recipe file formats.
@@ -147,61 +147,7 @@ fn check(recipe: &Recipe, origin: &str, text: Option<(&str, Format)>) -> Result<
             },
         );
     }
-    let kind = recipe.source.source_config.config.workflow_type();
-    if !WorkflowType::IMPLEMENTED.contains(&kind) {
-        let implemented: Vec<&str> = WorkflowType::IMPLEMENTED.iter().map(|k| k.name()).collect();
-        let error = ConfigError::new(
-            origin,
-            format!(
-                "the `{}` workflow is not implemented yet: this version runs {}",
-                kind.name(),
-                error::quoted_list(&implemented)
-            ),
-        )
-        .in_field("source.sourceConfig.config.type");
-        return Err(
-            match text.and_then(|(text, format)| workflow_type_position(text, format)) {
-                Some((line, column)) => error.at(line, column),
-                None => error,
-            },
-        );
-    }
     Ok(())
-}
-
-/// Position of the value of `source.sourceConfig.config.type`.
-fn workflow_type_position(text: &str, format: Format) -> Option<(usize, usize)> {
-    // Each level ignores its other keys: only the path to `type` is read.
-    #[derive(Deserialize)]
-    struct Sections {
-        source: Option<Source>,
-    }
-    #[derive(Deserialize)]
-    struct Source {
-        #[serde(rename = "sourceConfig")]
-        source_config: Option<SourceConfig>,
-    }
-    #[derive(Deserialize)]
-    struct SourceConfig {
-        config: Option<Config>,
-    }
-    #[derive(Deserialize)]
-    struct Config {
-        r#type: Option<Spanned<IgnoredAny>>,
-    }
-    const PATH: [&str; 4] = ["source", "sourceConfig", "config", "type"];
-    let scanned = || json_path_offset(text, &PATH).map(|at| env::position(text, at));
-    match format {
-        Format::Yaml => match serde_saphyr::from_str::<Sections>(text) {
-            Ok(sections) => {
-                let location = sections.source?.source_config?.config?.r#type?.referenced;
-                Some((location.line() as usize, location.column() as usize))
-            }
-            // As in `section_position`: then quoted keys of a flow mapping are scanned for.
-            Err(_) => scanned(),
-        },
-        Format::Json => scanned(),
-    }
 }
 
 /// Position of the value of the `workflowConfig` section, or else of the `sink` section.
@@ -243,14 +189,6 @@ fn yaml_key_line(text: &str, key: &str) -> Option<(usize, usize)> {
             .iter()
             .find_map(|form| line.strip_prefix(form.as_str()))?;
         rest.trim_start().starts_with(':').then_some((i + 1, 1))
-    })
-}
-
-/// Byte offset of the value at `path` (keys of nested objects) in JSON (or flow YAML with
-/// quoted keys).
-fn json_path_offset(text: &str, path: &[&str]) -> Option<usize> {
-    path.iter().try_fold(0, |at, key| {
-        json_value_offset(text.get(at..)?, key).map(|offset| at + offset)
     })
 }
 

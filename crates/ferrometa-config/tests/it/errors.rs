@@ -468,19 +468,3 @@ fn caps_are_errors_when_exceeded() {
         64
     );
 }
-
-#[test]
-fn workflow_types_not_implemented_yet_are_located_errors() {
-    for (name, kind) in [
-        ("profiler_workflow_not_implemented", "Profiler"),
-        (
-            "auto_classification_workflow_not_implemented",
-            "AutoClassification",
-        ),
-    ] {
-        let error = edited(name, "type: DatabaseMetadata", &format!("type: {kind}"));
-        assert_eq!(error.field_path(), Some("source.sourceConfig.config.type"));
-        assert!(error.line().is_some(), "{error}");
-        assert!(error.to_string().contains("not implemented yet"), "{error}");
-    }
-}

@@ -1,6 +1,6 @@
 //! `sourceConfig.config` by its `type`: the Profiler and AutoClassification recipes of
-//! OpenMetadata's documentation are read whole, then rejected as not implemented yet, at their
-//! `type`; their settings keep the positions of their errors wherever `type` is.
+//! OpenMetadata's documentation are read whole; their settings keep the positions of their
+//! errors wherever `type` is.
 
 use ferrometa_config::{
     AutoClassificationConfig, ConfigError, Format, PipelineConfig, ProfileSampleType,
@@ -93,33 +93,29 @@ workflowConfig:
       jwtToken: token
 ";
 
-fn not_implemented(error: &ConfigError, kind: &str) {
-    assert_eq!(
-        error.message(),
-        format!(
-            "the `{kind}` workflow is not implemented yet: this version runs `DatabaseMetadata`"
-        )
-    );
-    assert_eq!(error.field_path(), Some("source.sourceConfig.config.type"));
+/// The settings of `recipe`'s workflow, which must be of type `kind`.
+fn workflow_of(recipe: Result<ferrometa_config::Recipe, ConfigError>, kind: &str) -> PipelineConfig {
+    let recipe = recipe.unwrap_or_else(|e| panic!("{e}"));
+    let config = recipe.source.source_config.config;
+    assert_eq!(config.workflow_type().name(), kind);
+    config
 }
 
 #[test]
-fn upstream_recipes_parse_whole_then_fail_at_their_type() {
-    let error = load(PROFILER).unwrap_err();
-    not_implemented(&error, "Profiler");
-    assert_eq!(
-        (error.line(), error.column()),
-        (Some(13), Some(13)),
-        "{error}"
-    );
-    let error = load(AUTO_CLASSIFICATION).unwrap_err();
-    not_implemented(&error, "AutoClassification");
-    assert_eq!(
-        (error.line(), error.column()),
-        (Some(11), Some(13)),
-        "{error}"
-    );
-    // The rest of the recipe is checked first: a mistake anywhere is the error reported.
+fn upstream_recipes_parse_whole() {
+    let PipelineConfig::Profiler(profiler) = workflow_of(load(PROFILER), "Profiler") else {
+        unreachable!()
+    };
+    assert_eq!(profiler.profile_sample, Some(85.0));
+    assert!(profiler.table_filter_pattern.is_some());
+    let PipelineConfig::AutoClassification(classifier) =
+        workflow_of(load(AUTO_CLASSIFICATION), "AutoClassification")
+    else {
+        unreachable!()
+    };
+    assert_eq!(classifier.sample_data_count, 50);
+    assert!(!classifier.store_sample_data);
+    // A mistake anywhere is a located error.
     let bad_sink = edit(
         PROFILER,
         "config: {}\nworkflowConfig",
@@ -141,24 +137,24 @@ fn upstream_recipes_parse_whole_then_fail_at_their_type() {
 }
 
 #[test]
-fn json_recipes_fail_at_their_type_too() {
+fn json_recipes_keep_positions_too() {
     let text = json!({
         "source": {
             "type": "dynamodb",
             "serviceName": "svc",
             "serviceConnection": {"config": {"awsConfig": {"awsRegion": "us-east-1"}}},
-            "sourceConfig": {"config": {"profileSample": 10, "type": "Profiler"}},
+            "sourceConfig": {"config": {"type": "Profiler", "profileSample": 10}},
         },
     });
     let text = serde_json::to_string_pretty(&text).unwrap();
-    let error = load_str_with_env(&text, Format::Json, "recipe.json", &no_env).unwrap_err();
-    not_implemented(&error, "Profiler");
-    let line = text
-        .lines()
-        .position(|l| l.contains("\"Profiler\""))
-        .unwrap()
-        + 1;
-    assert_eq!(error.line(), Some(line), "{error}\n{text}");
+    workflow_of(
+        load_str_with_env(&text, Format::Json, "recipe.json", &no_env),
+        "Profiler",
+    );
+    let bad = text.replace("\"profileSample\": 10", "\"profileSample\": \"ten\"");
+    let error = load_str_with_env(&bad, Format::Json, "recipe.json", &no_env).unwrap_err();
+    let line = bad.lines().position(|l| l.contains("\"ten\"")).unwrap() + 1;
+    assert_eq!(error.line(), Some(line), "{error}\n{bad}");
 }
 
 #[test]
@@ -200,7 +196,11 @@ fn type_may_come_after_other_keys() {
         "      profileSample: 85\n      profileSampleType",
         "      profileSampleType",
     );
-    not_implemented(&load(&late).unwrap_err(), "Profiler");
+    let PipelineConfig::Profiler(profiler) = workflow_of(load(&late), "Profiler") else {
+        unreachable!()
+    };
+    assert_eq!(profiler.profile_sample, Some(85.0));
+    assert!(profiler.generate_sample_data);
     let error = load(&edit(&late, "timeoutSeconds: 43200", "timeoutSeconds: 0")).unwrap_err();
     assert_eq!(
         error.field_path(),

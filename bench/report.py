@@ -13,6 +13,7 @@ import sys
 ORDER = [
     "ferrometa-rest",
     "ferrometa-embedded",
+    "ferrometa-profile",
     "upstream",
     "floor",
     "ferrometa-rest-rerun",
@@ -82,6 +83,7 @@ def main():
     p.add_argument("--runs", type=int, required=True)
     p.add_argument("--latency-ms", type=float, default=0)
     p.add_argument("--concurrency", type=int, default=16)
+    p.add_argument("--profile-rcu", type=float, help="the profiler's sampleReadCapacity per table")
     p.add_argument("--seed-seconds", type=float)
     p.add_argument("--cpus", type=int)
     p.add_argument("--load", help="the machine's load average when the run started")
@@ -95,6 +97,7 @@ def main():
     emb = s.get("ferrometa-embedded", {})
     up = s.get("upstream", {})
     fl = s.get("floor", {})
+    prof = s.get("ferrometa-profile", {})
 
     ratios = {
         "restWallVsUpstream": ratio(fm.get("wall"), up.get("wall")),
@@ -105,6 +108,7 @@ def main():
         "restCpuVsUpstream": ratio(fm.get("cpu"), up.get("cpu")),
         "restCpuVsFloor": ratio(fm.get("cpu"), fl.get("cpu")),
         "restRssVsUpstream": ratio(fm.get("rssMB"), up.get("rssMB")),
+        "profileWallVsEmbedded": ratio(prof.get("wall"), emb.get("wall")),
     }
 
     goals = {}
@@ -125,6 +129,17 @@ def main():
         goals["no throttling"] = fm["throttled"] == 0 and emb.get("throttled", 0) == 0
         goals[f"sampled items per table ≤ budget ({SAMPLE_ITEMS})"] = (
             fm["maxItemsPerTable"] <= SAMPLE_ITEMS
+        )
+    if prof and emb:
+        goals["profiler wall ≤ 2× the metadata run's (embedded)"] = (
+            ratios["profileWallVsEmbedded"] is not None and ratios["profileWallVsEmbedded"] <= 2
+        )
+    if prof and prof.get("counted") and a.profile_rcu:
+        # The budget may be passed by at most one Scan page (1 MB, 128 RCU eventually
+        # consistent) per segment; the profiler's default is 4 segments.
+        bound = a.tables * (a.profile_rcu + 4 * 128)
+        goals[f"profiler RCU within the budget ({a.profile_rcu:g}/table + a page per segment)"] = (
+            prof["readCapacity"] <= bound
         )
     for rerun in ("ferrometa-rest-rerun", "ferrometa-embedded-rerun"):
         if rerun in s and "catalogWrites" in s[rerun]:
@@ -153,6 +168,7 @@ def main():
             "runs": a.runs,
             "latencyMs": a.latency_ms,
             "concurrency": a.concurrency,
+            "profileReadCapacity": a.profile_rcu,
             "seedSeconds": a.seed_seconds,
             "cpus": a.cpus,
             "baseline": a.baseline,
@@ -202,6 +218,7 @@ def main():
     print(f"ferrometa-rest / floor wall:        {fmt(ratios['restWallVsFloor'])}")
     print(f"ferrometa-embedded / floor wall:    {fmt(ratios['embeddedWallVsFloor'])}")
     print(f"ferrometa-rest / upstream cpu:      {fmt(ratios['restCpuVsUpstream'], '.3f')}")
+    print(f"ferrometa-profile / embedded wall:  {fmt(ratios['profileWallVsEmbedded'])}")
     if "restWallVsBaseline" in ratios:
         print(f"ferrometa-rest wall / baseline:     {fmt(ratios['restWallVsBaseline'])}")
     print()

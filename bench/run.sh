@@ -109,9 +109,12 @@ done
 curl -sf "$api/v1/system/version" >/dev/null || { echo "ferrometa serve did not start" >&2; cat "$work/server.err" >&2; exit 1; }
 token="$("$rel/ferrometa" token --catalog "$catalog" --bot ingestion-bot)"
 
-# recipe SERVICE SINK(rest|catalog) FILE [CATALOG_PATH]
+# Read capacity units the profiler may spend per table (its `sampleReadCapacity`).
+profile_rcu=256
+
+# recipe SERVICE SINK(rest|catalog) FILE [CATALOG_PATH] [WORKFLOW_TYPE]
 recipe() {
-    local service="$1" sink="$2" file="$3" path="${4:-}"
+    local service="$1" sink="$2" file="$3" path="${4:-}" workflow="${5:-DatabaseMetadata}"
     {
         cat <<EOF
 source:
@@ -127,8 +130,11 @@ source:
         endPointURL: $endpoint
   sourceConfig:
     config:
-      type: DatabaseMetadata
+      type: $workflow
 EOF
+        if [[ $workflow == Profiler ]]; then
+            echo "      sampleReadCapacity: $profile_rcu"
+        fi
         if [[ $concurrency != 16 ]]; then
             echo "      concurrency: $concurrency"
         fi
@@ -201,6 +207,11 @@ round() {
     measure ferrometa-embedded "$run" "$work/fm-embedded-$run.status.json" \
         "$rel/ferrometa" ingest -c "$work/fm-embedded-$run.yaml" --no-progress --status-json "$work/fm-embedded-$run.status.json"
 
+    # The profiler over the tables that run wrote to its catalog.
+    recipe "bench_fm_embedded" catalog "$work/fm-profile-$run.yaml" "$work/embedded-$run.db" Profiler
+    measure ferrometa-profile "$run" "$work/fm-profile-$run.status.json" \
+        "$rel/ferrometa" profile -c "$work/fm-profile-$run.yaml" --no-progress --status-json "$work/fm-profile-$run.status.json"
+
     if [[ $skip_upstream == 0 ]]; then
         recipe "bench_om_$run" rest "$work/om-$run.yaml"
         measure upstream "$run" "" "$metadata" ingest -c "$work/om-$run.yaml"
@@ -229,5 +240,5 @@ measure ferrometa-embedded-rerun 1 "$work/fm-embedded-rerun.status.json" \
 result="$root/bench/results/$stamp.json"
 python3 "$root/bench/report.py" "$records" "$result" \
     --tables "$tables" --items "$items" --runs "$runs" --latency-ms "$latency_ms" \
-    --concurrency "$concurrency" --seed-seconds "$seed_seconds" --cpus "$(nproc)" --load "$load" "${baseline[@]}"
+    --concurrency "$concurrency" --profile-rcu "$profile_rcu" --seed-seconds "$seed_seconds" --cpus "$(nproc)" --load "$load" "${baseline[@]}"
 echo "result: $result" >&2

@@ -12,17 +12,20 @@
 //! [`SharedCatalog`] is the store for async code: calls run on tokio's blocking pool.
 //!
 //! With the `sink` feature, [`CatalogSink`] puts the store behind the workflow's `Sink`
-//! trait; without it the crate depends on the model alone, not on the engine.
+//! trait and [`CatalogTableLister`] behind its `TableLister` (the tables the profiler and the
+//! classifier read back); without it the crate depends on the model alone, not on the engine.
 //!
 //! Modules, each using only those before it: `version` (version numbers and change
 //! descriptions), `request` (requests and write contexts), `entity` (the stored JSON
 //! shape), `store` (the SQLite file), `query` (lists and lookups), `profile` (profiles and
-//! sample data), `shared` (the async wrapper), `sink`.
+//! sample data), `shared` (the async wrapper), `sink`, `lister`.
 //!
 //! The file is opened in WAL mode, so readers in other processes keep working while a run
 //! writes.
 
 mod entity;
+#[cfg(feature = "sink")]
+mod lister;
 mod profile;
 mod query;
 mod request;
@@ -37,6 +40,8 @@ use std::sync::Arc;
 
 use ferrometa_model::EntityType;
 
+#[cfg(feature = "sink")]
+pub use lister::CatalogTableLister;
 pub use profile::{ColumnProfile, ProfilePage, TableProfile, TimeRange};
 pub use query::{Cursor, Filters, Include, Page, TypeStats};
 pub use request::{DeleteMode, EntityRequest, MergeFn, Scope, WriteContext, canonical_fqn};
@@ -48,6 +53,8 @@ pub use store::{Catalog, check};
 /// Everything that can go wrong in the catalog.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
+    #[error("no catalog at {path}: run the metadata workflow first")]
+    Missing { path: PathBuf },
     #[error("cannot open catalog {path}")]
     Open {
         path: PathBuf,

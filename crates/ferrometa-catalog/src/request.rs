@@ -5,8 +5,8 @@
 //! accepts every field of OpenMetadata's `Create*` schemas and stores the ones it keeps. Either
 //! way the store sees a type, a name, the parent's FQN and the request's fields.
 
-use ferrometa_model::fqn::{child, quote_name, split};
-use ferrometa_model::{Column, CreateEntity, EntityType, canonical_json};
+use ferrometa_model::fqn::{assign_column_fqns, child, quote_name, split};
+use ferrometa_model::{CreateEntity, EntityType, canonical_json};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -173,17 +173,6 @@ pub fn canonical_fqn(fqn: &str) -> String {
         .map(|part| quote_name(part))
         .collect::<Vec<_>>()
         .join(".")
-}
-
-/// Sets each column's FQN to its parent's FQN plus its quoted name, recursively.
-fn assign_column_fqns(columns: &mut [Column], parent_fqn: &str) {
-    for column in columns {
-        let fqn = child(parent_fqn, &column.name);
-        if let Some(children) = &mut column.children {
-            assign_column_fqns(children, &fqn);
-        }
-        column.fully_qualified_name = Some(fqn);
-    }
 }
 
 /// [`assign_column_fqns`] over JSON columns: non-objects and nameless columns are left alone.

@@ -343,6 +343,69 @@ impl Column {
     }
 }
 
+impl Column {
+    /// A column as a server or a catalog answers it: keys that [`Column`] (or the
+    /// [`TagLabel`] of its tags) does not know are dropped at every level of nesting first,
+    /// since an answer may carry fields a request cannot. Known fields must still be valid.
+    pub fn from_response(mut value: Value) -> Result<Column, serde_json::Error> {
+        drop_unknown_column_fields(&mut value);
+        serde_json::from_value(value)
+    }
+}
+
+fn drop_unknown_column_fields(value: &mut Value) {
+    let Value::Object(column) = value else {
+        return;
+    };
+    let known = field_names::<Column>();
+    column.retain(|key, _| known.contains(&key.as_str()));
+    if let Some(Value::Array(tags)) = column.get_mut("tags") {
+        let known = field_names::<TagLabel>();
+        for tag in tags.iter_mut().filter_map(Value::as_object_mut) {
+            tag.retain(|key, _| known.contains(&key.as_str()));
+        }
+    }
+    if let Some(Value::Array(children)) = column.get_mut("children") {
+        children.iter_mut().for_each(drop_unknown_column_fields);
+    }
+}
+
+/// The keys a derived `Deserialize` of a struct accepts (renamed as serialized), read from
+/// what the derive hands to `deserialize_struct`: one list, the struct's own.
+fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
+    use serde::de::{Visitor, value::Error};
+
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for Fields<'_> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Error> {
+            *self.0 = fields;
+            Err(Error::custom("fields read"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
+}
+
 /// `api/services/createDatabaseService.json`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -662,6 +725,35 @@ mod tests {
             database_schema: "svc.default.default".into(),
             ..CreateTable::default()
         }))
+    }
+
+    #[test]
+    fn field_names_are_the_serialized_keys() {
+        let names = field_names::<Column>();
+        assert_eq!(names.len(), 18, "{names:?}");
+        assert!(names.contains(&"fullyQualifiedName") && names.contains(&"children"));
+        assert!(field_names::<TagLabel>().contains(&"tagFQN"));
+    }
+
+    #[test]
+    fn response_columns_lose_unknown_keys_at_every_level() {
+        let answer = serde_json::json!({
+            "name": "address", "dataType": "STRUCT", "fullyQualifiedName": "s.d.sc.t.address",
+            "futureField": 1,
+            "tags": [{"tagFQN": "PII.Sensitive", "source": "Classification",
+                      "labelType": "Automated", "state": "Suggested", "newInTwoDotOne": true}],
+            "children": [{"name": "zip", "dataType": "INT", "unknown": "x"}]
+        });
+        let column = Column::from_response(answer).unwrap();
+        assert_eq!(
+            column.fully_qualified_name.as_deref(),
+            Some("s.d.sc.t.address")
+        );
+        assert_eq!(column.tags.unwrap()[0].tag_fqn, "PII.Sensitive");
+        assert_eq!(column.children.unwrap()[0].data_type, DataType::Int);
+        // Known fields are still checked.
+        let error = Column::from_response(serde_json::json!({"name": "x", "dataType": "NOPE"}));
+        assert!(error.unwrap_err().to_string().contains("NOPE"));
     }
 
     #[test]

@@ -46,6 +46,19 @@ pub fn child(parent: &str, name: &str) -> String {
     format!("{parent}.{}", quote_name(name))
 }
 
+/// Sets the FQN of every column, nested ones included, as OpenMetadata's server assigns them
+/// (`ColumnUtil.setColumnFQN`): its parent's FQN (the table's, or the parent column's) and
+/// its quoted name.
+pub fn assign_column_fqns(columns: &mut [crate::Column], parent_fqn: &str) {
+    for column in columns {
+        let fqn = child(parent_fqn, &column.name);
+        if let Some(children) = &mut column.children {
+            assign_column_fqns(children, &fqn);
+        }
+        column.fully_qualified_name = Some(fqn);
+    }
+}
+
 /// Joins parts with `.`, quoting each one.
 pub fn build(parts: &[&str]) -> String {
     parts
@@ -83,6 +96,20 @@ pub fn last_name(fqn: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_fqns_extend_their_parent() {
+        let mut nested = crate::Column::new("a.b", crate::DataType::Struct);
+        nested.children = Some(vec![crate::Column::new("c", crate::DataType::Int)]);
+        nested.fully_qualified_name = Some("stale".into());
+        let mut columns = vec![crate::Column::new("pk", crate::DataType::String), nested];
+        assign_column_fqns(&mut columns, "\"my.dyn\".default.default.t");
+        let fqns = |c: &crate::Column| c.fully_qualified_name.clone().unwrap();
+        assert_eq!(fqns(&columns[0]), "\"my.dyn\".default.default.t.pk");
+        assert_eq!(fqns(&columns[1]), "\"my.dyn\".default.default.t.\"a.b\"");
+        let children = columns[1].children.as_ref().unwrap();
+        assert_eq!(fqns(&children[0]), "\"my.dyn\".default.default.t.\"a.b\".c");
+    }
 
     #[test]
     fn quote_rules_match_openmetadata() {

@@ -236,6 +236,52 @@ impl Api {
         })
     }
 
+    /// Every row of a cursor-paged listing of `collection` with `query` (`limit` included),
+    /// each page's rows passed through `keep` as they arrive: what it returns is kept, so a
+    /// caller holds only what it needs. Pages are read while the server answers a new
+    /// `after` cursor.
+    pub async fn list<T, U>(
+        &self,
+        collection: &str,
+        query: &[(&str, &str)],
+        mut keep: impl FnMut(T) -> Result<Option<U>, RestSinkError>,
+    ) -> Result<Vec<U>, RestSinkError>
+    where
+        T: for<'de> Deserialize<'de>,
+    {
+        #[derive(Deserialize)]
+        struct Page<T> {
+            data: Vec<T>,
+            #[serde(default)]
+            paging: Option<Paging>,
+        }
+        #[derive(Deserialize)]
+        struct Paging {
+            #[serde(default)]
+            after: Option<String>,
+        }
+
+        let mut rows = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut query = query.to_vec();
+            if let Some(cursor) = &after {
+                query.push(("after", cursor));
+            }
+            let url = self.url(collection, &query)?;
+            let reply = self.send(Method::GET, url.clone(), None).await?;
+            let reply = self.success(&Method::GET, &url, reply)?;
+            let page: Page<T> = self.json(&Method::GET, &url, &reply)?;
+            for row in page.data {
+                rows.extend(keep(row)?);
+            }
+            match page.paging.and_then(|p| p.after).filter(|a| !a.is_empty()) {
+                Some(next) if Some(&next) != after.as_ref() => after = Some(next),
+                _ => return Ok(rows),
+            }
+        }
+    }
+
     /// The server's explanation in an error answer: the `message` of OpenMetadata's
     /// `{code, message}` bodies, else the start of the body; secrets masked either way.
     pub fn message(&self, reply: &Reply) -> String {

@@ -41,6 +41,8 @@
 //!   upstream weakness). The workflow's deletion planner knows the whole listing, refuses to
 //!   act on an incomplete one, and caps the share it deletes; deleting table by table is what
 //!   lets those checks hold.
+//! * **Reading back** ([`RestTableLister`]): the live tables of a service with their columns
+//!   and tags, for the profiler and the classifier, through the same client.
 //! * **Failures**: connection errors, timeouts, 429 and 5xx are retried with bounded
 //!   exponential backoff (every request here is idempotent); a 4xx is reported against its
 //!   entity with the server's message. The token and extra header values never appear in a
@@ -50,8 +52,10 @@
 mod bulk;
 mod error;
 mod http;
+mod lister;
 mod setup;
 mod sink;
 
 pub use error::RestSinkError;
+pub use lister::RestTableLister;
 pub use sink::RestSink;

@@ -8,6 +8,7 @@ use ferrometa_config::{
     AuthProvider, MetadataRestSinkConfig, OpenMetadataServerConfig, Secret, VerifySsl,
 };
 use ferrometa_core::ErrorChain;
+use ferrometa_model::EntityType;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Certificate, Client, Identity, Method, redirect};
 use serde::Deserialize;
@@ -46,6 +47,21 @@ pub(crate) fn base_url(
         host.trim_end_matches('/'),
         server.api_version.trim_matches('/')
     ))
+}
+
+/// The authenticated client for `server` (as `sink` overrides it) and the server's version:
+/// the version check, then one cheap authenticated read, since `/system/version` needs no
+/// token and a bad one should fail before any work.
+pub(crate) async fn connect(
+    server: &OpenMetadataServerConfig,
+    sink: &MetadataRestSinkConfig,
+) -> Result<(Api, ServerVersion), RestSinkError> {
+    let api = build_api(server, sink)?;
+    let version = check_version(&api, server.enable_version_validation).await?;
+    let url = api.url(EntityType::DatabaseService.collection(), &[("limit", "1")])?;
+    let reply = api.send(Method::GET, url.clone(), None).await?;
+    api.success(&Method::GET, &url, reply)?;
+    Ok((api, version))
 }
 
 /// The HTTP client for `server`, with its headers and TLS settings.

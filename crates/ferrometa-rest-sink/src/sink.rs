@@ -20,12 +20,12 @@ use serde_json::Value;
 use crate::bulk::BulkOperationResult;
 use crate::error::RestSinkError;
 use crate::http::{Api, quote, target};
-use crate::setup::{build_api, check_version};
+use crate::setup::connect;
 
 /// Rows per page when listing a collection. Table rows carry their columns (about 4 KB
 /// each), so a small page keeps the answer that is held in memory small: 1000-row pages
 /// cost 9 MB more peak RSS in a run over 1000 tables.
-const PAGE: &str = "100";
+pub(crate) const PAGE: &str = "100";
 
 /// Writes entities and the profiler's data of tables to an OpenMetadata server
 /// (`sink.type: metadata-rest`).
@@ -77,26 +77,13 @@ struct Pending {
 /// One row of a list answer.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Listed {
-    name: String,
-    fully_qualified_name: String,
+pub(crate) struct Listed {
+    pub name: String,
+    pub fully_qualified_name: String,
     #[serde(default)]
-    source_hash: Option<String>,
+    pub source_hash: Option<String>,
     #[serde(default)]
-    deleted: bool,
-}
-
-#[derive(Deserialize)]
-struct ListPage {
-    data: Vec<Listed>,
-    #[serde(default)]
-    paging: Option<Paging>,
-}
-
-#[derive(Deserialize)]
-struct Paging {
-    #[serde(default)]
-    after: Option<String>,
+    pub deleted: bool,
 }
 
 impl RestSink {
@@ -110,12 +97,7 @@ impl RestSink {
         sink: &MetadataRestSinkConfig,
         service_connection: Option<Value>,
     ) -> Result<RestSink, RestSinkError> {
-        let api = build_api(server, sink)?;
-        let version = check_version(&api, server.enable_version_validation).await?;
-        // `/system/version` needs no token; this cheap authenticated read fails fast on a bad one.
-        let url = api.url(EntityType::DatabaseService.collection(), &[("limit", "1")])?;
-        let reply = api.send(Method::GET, url.clone(), None).await?;
-        api.success(&Method::GET, &url, reply)?;
+        let (api, version) = connect(server, sink).await?;
         let location = sink
             .api_endpoint
             .clone()
@@ -267,30 +249,15 @@ impl RestSink {
             EntityType::DatabaseSchema => "database",
             EntityType::Table => "databaseSchema",
         };
-        let mut rows = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let mut query = vec![(filter, parent), ("limit", PAGE)];
-            query.extend_from_slice(extra);
-            if let Some(cursor) = &after {
-                query.push(("after", cursor));
-            }
-            let url = self.api.url(kind.collection(), &query)?;
-            let reply = self.api.send(Method::GET, url.clone(), None).await?;
-            let reply = self.api.success(&Method::GET, &url, reply)?;
-            let page: ListPage = self.api.json(&Method::GET, &url, &reply)?;
-            // The filter is a prefix match on the server: keep direct children only, so that
-            // nothing outside `parent` is ever taken for one of its entities.
-            rows.extend(
-                page.data
-                    .into_iter()
-                    .filter(|row| parent_of(&row.fully_qualified_name) == parent),
-            );
-            match page.paging.and_then(|p| p.after).filter(|a| !a.is_empty()) {
-                Some(next) if Some(&next) != after.as_ref() => after = Some(next),
-                _ => return Ok(rows),
-            }
-        }
+        let mut query = vec![(filter, parent), ("limit", PAGE)];
+        query.extend_from_slice(extra);
+        // The filter is a prefix match on the server: keep direct children only, so that
+        // nothing outside `parent` is ever taken for one of its entities.
+        self.api
+            .list(kind.collection(), &query, |row: Listed| {
+                Ok((parent_of(&row.fully_qualified_name) == parent).then_some(row))
+            })
+            .await
     }
 
     /// Sends the pending entities, parents' types first, in chunks of `batch_size`.

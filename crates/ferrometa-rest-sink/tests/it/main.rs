@@ -4,6 +4,7 @@
 mod bodies;
 mod faults;
 mod harness;
+mod lister;
 mod secrets;
 mod throughput;
 mod tls;

@@ -2,7 +2,9 @@
 # OpenMetadata's own client against ferrometa: installs openmetadata-ingestion 2.0.7.0 in
 # .venv-upstream, validates our server's answers and our sink's request bodies with its
 # pydantic models, then runs its `metadata ingest` twice against `ferrometa serve` over an
-# embedded DynamoDB and compares its run time with ferrometa's on the same tables.
+# embedded DynamoDB, then its `metadata profile` (DynamoDB Profiler recipe, `orm-profiler`
+# processor) and checks that every table's latest profile is served back with the row count
+# it computed, and compares its ingest run time with ferrometa's on the same tables.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -232,8 +232,11 @@ async fn main() -> ExitCode {
 /// The upstream profiler's recipe: the same source and server, a Profiler workflow with
 /// OpenMetadata's `orm-profiler` processor.
 fn profiler_recipe_text(dynamodb: &str, api: &str, token: &str) -> String {
-    recipe_text(dynamodb, api, token).replace(
-        "      type: DatabaseMetadata\n",
+    let metadata = recipe_text(dynamodb, api, token);
+    let workflow_type = "      type: DatabaseMetadata\n";
+    assert!(metadata.contains(workflow_type), "{metadata}");
+    metadata.replace(
+        workflow_type,
         "      type: Profiler\nprocessor:\n  type: orm-profiler\n  config: {}\n",
     )
 }

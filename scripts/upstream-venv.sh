@@ -5,7 +5,8 @@
 # Pins come from constraints/openmetadata-ingestion.txt (dbt-core below 1.12, whose newer
 # releases download a binary at build time). The `pandas` extra is needed by the DynamoDB
 # source. The venv then runs crates/ferrometa-server/tests/upstream (pytest) and
-# `cargo run -p ferrometa-bench --bin upstream-ingest` (a real `metadata ingest`).
+# `cargo run -p ferrometa-bench --bin upstream-ingest` (a real `metadata ingest`, then a real
+# `metadata profile`).
 #
 # Usage: scripts/upstream-venv.sh [VENV_DIR]   (default: .venv-upstream at the workspace root)
 set -euo pipefail

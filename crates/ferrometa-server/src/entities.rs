@@ -71,6 +71,7 @@ async fn list(
     params: Params,
     headers: HeaderMap,
 ) -> Reply {
+    kind.refuse_regex_filters(&params)?;
     let fields = Fields::parse(kind, params.get("fields"))?;
     let filters = kind.filters(&params, params.include()?);
     let limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT)?;

@@ -5,6 +5,7 @@ use ferrometa_catalog::{Filters, Include, canonical_fqn};
 use ferrometa_model::EntityType;
 use ferrometa_model::fqn::quote_name;
 
+use crate::error::ApiError;
 use crate::params::Params;
 
 /// What differs between the entity collections.
@@ -113,6 +114,15 @@ pub(crate) static TABLES: Kind = Kind {
     children: None,
 };
 
+/// OpenMetadata's regex list filters (see [`Kind::refuse_regex_filters`]).
+const REGEX_FILTERS: &[&str] = &[
+    "databaseRegex",
+    "databaseSchemaRegex",
+    "tableRegex",
+    "regexMode",
+    "regexFilterByFqn",
+];
+
 /// The collections, parents first.
 pub(crate) const KINDS: [&Kind; 4] = [&SERVICES, &DATABASES, &SCHEMAS, &TABLES];
 
@@ -131,6 +141,19 @@ impl Kind {
             }
         }
         filters
+    }
+
+    /// Refuses OpenMetadata's server-side regex filters of lists, which its profiler and
+    /// auto-classification workflows send for their `databaseFilterPattern`,
+    /// `schemaFilterPattern` and `tableFilterPattern`. This server does not implement them:
+    /// ignoring them would answer entities the caller's patterns exclude, so they are a 400.
+    pub fn refuse_regex_filters(&self, params: &Params) -> Result<(), ApiError> {
+        match REGEX_FILTERS.iter().find(|name| params.get(name).is_some()) {
+            Some(name) => Err(ApiError::bad_request(format!(
+                "query parameter {name} is not supported: this server does not filter lists by regex"
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// The depth of the kind in the hierarchy, services first.

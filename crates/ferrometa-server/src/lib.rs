@@ -8,9 +8,11 @@
 //! - database services, databases, database schemas and tables: PUT create-or-update, POST,
 //!   GET by id and by FQN (`fields`, `include`), cursor-paged lists with parent filters,
 //!   soft/hard/recursive DELETE, restore, versions, bulk PUT and `deleteStale`;
-//! - the profiler's table profiles (latest, history, per column) and sample data.
+//! - the profiler's table profiles (latest, history, per column) and sample data, and what
+//!   else OpenMetadata's `metadata profile` asks (its global settings, unset here).
 //!
-//! Every response is JSON, errors included (`{"code": <status>, "message": …}`), and entities
+//! Every response is JSON, errors included (`{"code": <status>, "message": …}`), except the
+//! 204 with no body of an unset setting, as on OpenMetadata; entities
 //! carry only fields of OpenMetadata's schemas, because the upstream client rejects unknown
 //! keys. Requests are checked the same way: a field no `Create*` schema has is a 400 and
 //! nothing is written.
@@ -26,8 +28,8 @@
 //! `requests` (validation of `Create*` bodies), `present` (response shapes), `merge` (what a
 //! PUT keeps), `entities` (the routes of the four entity kinds, one generic module),
 //! `profiles` (table profiles and sample data), `system`
-//! (version, test connections, search, stored-procedure stand-ins), `http` (router and
-//! middleware).
+//! (version, test connections, search, stored-procedure stand-ins), `workflows` (what the
+//! profiler workflow asks besides profiles), `http` (router and middleware).
 
 // In dependency order: each module uses only those above it.
 mod auth;
@@ -42,6 +44,7 @@ mod profiles;
 mod requests;
 mod state;
 mod system;
+mod workflows;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -7,10 +7,16 @@
 //! cargo run -p ferrometa-bench --bin upstream-ingest -- .venv-upstream/bin/metadata
 //! ```
 //!
+//! Then OpenMetadata's own `metadata profile` (a DynamoDB Profiler recipe with the
+//! `orm-profiler` processor) profiles the ingested tables into the same server, and each
+//! table's `tableProfile/latest` must answer the row count it computed (DynamoDB's
+//! `ItemCount`, which the emulator keeps exact: the number of items seeded).
+//!
 //! Then ferrometa's own workflow ingests the same tables through its `metadata-rest` sink into
 //! the same server (as service `ferrometa_dynamodb`), and both run times are printed.
 //!
-//! Exits non-zero when a run fails or the catalog lacks a table or its columns. Server request logs go
+//! Exits non-zero when a run fails, the catalog lacks a table or its columns, or a table's
+//! latest profile is missing or holds another row count. Server request logs go
 //! to stderr (`RUST_LOG` filters them).
 
 use std::path::PathBuf;
@@ -86,6 +92,60 @@ async fn main() -> ExitCode {
         }
     }
 
+    // OpenMetadata's profiler over what its ingest wrote.
+    let profile_recipe = dir.path().join("dynamodb-profiler.yaml");
+    std::fs::write(
+        &profile_recipe,
+        profiler_recipe_text(&emulator.endpoint(), &api, &token),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let program = metadata.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(&program)
+            .args(["profile", "-c"])
+            .arg(&profile_recipe)
+            .status()
+    })
+    .await
+    .unwrap();
+    match status {
+        Ok(status) if status.success() => eprintln!(
+            "metadata profile succeeded in {:.2} s",
+            started.elapsed().as_secs_f64()
+        ),
+        Ok(status) => {
+            eprintln!("metadata profile failed: {status}");
+            failed = true;
+        }
+        Err(e) => {
+            eprintln!("cannot run {}: {e}", metadata.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    let client = reqwest::Client::new();
+    for table in &seeded.tables {
+        let fqn = ferrometa_model::fqn::child("local_dynamodb.default.default", &table.name);
+        // The FQN as one percent-encoded path segment (it may hold quotes and dots).
+        let mut url = reqwest::Url::parse(&format!("{api}/v1/tables")).unwrap();
+        url.path_segments_mut()
+            .unwrap()
+            .extend([fqn.as_str(), "tableProfile", "latest"]);
+        let answer = client.get(url).bearer_auth(&token).send().await.unwrap();
+        let status = answer.status();
+        let body: serde_json::Value = answer.json().await.unwrap_or_default();
+        let rows = body["profile"]["rowCount"].as_f64();
+        if !status.is_success() || rows != Some(table.items as f64) {
+            eprintln!(
+                "table {fqn}: expected a latest profile with rowCount {}, got {status} {}",
+                table.items, body["profile"]
+            );
+            failed = true;
+        } else {
+            eprintln!("table {fqn}: latest profile rowCount {}", table.items);
+        }
+    }
+
     // ferrometa's workflow, same tables, same server, its own service.
     let ours_text = recipe_text(&emulator.endpoint(), &api, &token)
         .replace("local_dynamodb", "ferrometa_dynamodb");
@@ -115,7 +175,6 @@ async fn main() -> ExitCode {
         seeded.tables.len()
     );
 
-    let client = reqwest::Client::new();
     let tables: serde_json::Value = client
         .get(format!(
             "{api}/v1/tables?limit=1000&fields=*&service=local_dynamodb"
@@ -168,6 +227,18 @@ async fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The upstream profiler's recipe: the same source and server, a Profiler workflow with
+/// OpenMetadata's `orm-profiler` processor.
+fn profiler_recipe_text(dynamodb: &str, api: &str, token: &str) -> String {
+    let metadata = recipe_text(dynamodb, api, token);
+    let workflow_type = "      type: DatabaseMetadata\n";
+    assert!(metadata.contains(workflow_type), "{metadata}");
+    metadata.replace(
+        workflow_type,
+        "      type: Profiler\nprocessor:\n  type: orm-profiler\n  config: {}\n",
+    )
 }
 
 /// The upstream client's recipe: DynamoDB source against the emulator, metadata-rest sink

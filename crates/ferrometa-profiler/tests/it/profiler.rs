@@ -172,3 +172,56 @@ async fn a_failed_listing_fails_the_run_and_the_metadata_workflow_is_refused() {
     .await;
     assert!(refused.is_err());
 }
+
+#[tokio::test]
+async fn a_table_past_its_timeout_fails_and_the_others_are_profiled() {
+    use ferrometa_emulator::{FaultProxy, FaultResponse, FaultRule};
+    use std::time::Duration;
+
+    let emu = seeded().await;
+    let tables = stored_tables(&recipe(&emu.endpoint())).await;
+    let proxy = FaultProxy::start(&emu.endpoint()).await.expect("proxy");
+    proxy.add_rule(
+        FaultRule::new("Scan")
+            .table("people")
+            .respond(FaultResponse::Latency(Duration::from_millis(2500))),
+    );
+    let recipe = recipe(&proxy.endpoint());
+    let config = ProfilerConfig {
+        timeout_seconds: 1,
+        ..ProfilerConfig::default()
+    };
+    let source = profiler_source(
+        &recipe.source.service_connection.config,
+        PipelineConfig::Profiler(config),
+        Arc::new(MemoryLister { tables }),
+    )
+    .await;
+    let out = run(&source).await;
+    assert_eq!(out.failures.len(), 1, "{:?}", out.events);
+    assert_eq!(out.failures[0].name, table_fqn("people"));
+    assert!(
+        out.failures[0].error.contains("timeoutSeconds"),
+        "{}",
+        out.failures[0].error
+    );
+    assert_eq!(out.profile("counts")["tableProfile"]["rowCount"], 10);
+    assert_eq!(out.profile("big")["tableProfile"]["rowCount"], 2000);
+}
+
+#[tokio::test]
+async fn the_connection_test_passes_against_the_emulator() {
+    let emu = seeded().await;
+    let recipe = recipe(&emu.endpoint());
+    let source = profiler_source(
+        &recipe.source.service_connection.config,
+        PipelineConfig::Profiler(ProfilerConfig::default()),
+        Arc::new(BrokenLister),
+    )
+    .await;
+    let checks = source.test_connection().await;
+    for name in ["ListTables", "DescribeTable", "Scan"] {
+        let check = checks.iter().find(|c| c.name == name).expect(name);
+        assert!(check.passed && check.mandatory, "{check:?}");
+    }
+}

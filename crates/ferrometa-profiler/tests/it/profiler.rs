@@ -225,3 +225,47 @@ async fn the_connection_test_passes_against_the_emulator() {
         assert!(check.passed && check.mandatory, "{check:?}");
     }
 }
+
+#[tokio::test]
+async fn database_filters_and_fqn_filters() {
+    let emu = seeded().await;
+    let recipe = recipe(&emu.endpoint());
+    let connection = &recipe.source.service_connection.config;
+    let lister = Arc::new(MemoryLister {
+        tables: stored_tables(&recipe).await,
+    });
+    let none: Vec<String> = Vec::new();
+
+    // The database filtered out: reported once, no table processed.
+    let config = ProfilerConfig {
+        database_filter_pattern: Some(FilterPattern::new(none.clone(), ["^default$"]).unwrap()),
+        ..ProfilerConfig::default()
+    };
+    let source =
+        profiler_source(connection, PipelineConfig::Profiler(config), lister.clone()).await;
+    let out = run(&source).await;
+    assert_eq!(out.totals, [0]);
+    assert_eq!(
+        out.filtered,
+        [(
+            format!("{SERVICE}.default"),
+            "Database Filtered Out".to_string()
+        )]
+    );
+    assert!(out.tables.is_empty());
+
+    // useFqnForFiltering: the pattern sees the table's FQN.
+    let config = ProfilerConfig {
+        use_fqn_for_filtering: true,
+        table_filter_pattern: Some(
+            FilterPattern::new([format!("^{SERVICE}\\.default\\.default\\.counts$")], none)
+                .unwrap(),
+        ),
+        ..ProfilerConfig::default()
+    };
+    let source = profiler_source(connection, PipelineConfig::Profiler(config), lister).await;
+    let out = run(&source).await;
+    assert_eq!(out.totals, [1]);
+    assert_eq!(out.filtered.len(), 2, "{:?}", out.filtered);
+    assert_eq!(out.profile("counts")["tableProfile"]["rowCount"], 10);
+}

@@ -90,11 +90,16 @@ async fn columns_are_tagged_and_sample_data_is_masked() {
     assert_eq!(tag_of(tags, "card"), None);
     // Card look-alikes failing Luhn are not cards.
     assert_eq!(tag_of(tags, "order_no"), None, "{tags:#?}");
-    // UUIDs are NonSensitive (or untagged).
-    assert!(
-        matches!(tag_of(tags, "id"), None | Some("PII.NonSensitive")),
+    // UUIDs, phone numbers and cities are NonSensitive.
+    assert_eq!(tag_of(tags, "id"), Some("PII.NonSensitive"), "{tags:#?}");
+    assert_eq!(tag_of(tags, "phone"), Some("PII.NonSensitive"), "{tags:#?}");
+    assert_eq!(
+        tag_of(tags, "contact.city"),
+        Some("PII.NonSensitive"),
         "{tags:#?}"
     );
+    // Nothing else.
+    assert_eq!(tags.len(), 5, "{tags:#?}");
     assert_eq!(tag_of(tags, "lines.sku"), None);
     let email = tags
         .iter()
@@ -123,6 +128,14 @@ async fn columns_are_tagged_and_sample_data_is_masked() {
     for row in 0..rows.len() {
         assert_eq!(cell(data, row, "email"), "********");
         assert_eq!(cell(data, row, "card"), "********");
+        // NonSensitive columns are kept.
+        assert_eq!(cell(data, row, "id").as_str().unwrap().len(), 36);
+        assert!(
+            cell(data, row, "phone")
+                .as_str()
+                .unwrap()
+                .starts_with("+44")
+        );
         assert!(cell(data, row, "order_no").as_str().unwrap().len() == 16);
         // Nested values are JSON, a sensitive nested column masked inside.
         let contact = cell(data, row, "contact");

@@ -92,6 +92,14 @@ const KEYS: &[Key] = &[
     key("source.sourceConfig.config.incremental", |r| {
         metadata(r).is_some_and(|m| m.incremental.as_ref().is_some_and(|i| i.enabled))
     }),
+    key(
+        "source.sourceConfig.config.classificationFilterPattern",
+        |r| profiler(r).is_some_and(|p| p.classification_filter_pattern.is_some()),
+    ),
+    key(
+        "source.sourceConfig.config.classificationFilterPattern",
+        |r| classification(r).is_some_and(|c| c.classification_filter_pattern.is_some()),
+    ),
     key("source.sourceConfig.config.processingEngine", |r| {
         profiler(r).is_some_and(|p| p.processing_engine.is_some())
     }),

@@ -1,6 +1,6 @@
 //! `source.sourceConfig.config`, read into [`PipelineConfig`] (declared by the kinds table) as
-//! the settings of the workflow its `type` names, the settings of the workflows not implemented
-//! yet, and the top-level `processor` section of their recipes. Hand-written for the reason the
+//! the settings of the workflow its `type` names, the settings of the Profiler and
+//! AutoClassification workflows, and the top-level `processor` section of their recipes. Hand-written for the reason the
 //! `sink` section is: serde's internally tagged enums buffer the whole map, which loses the
 //! positions, field paths and YAML 1.1 booleans of the errors inside it.
 
@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::json_value_message;
-use crate::filter::FilterPattern;
+use crate::filter::{FilterPattern, Scope};
 use crate::kinds::{PipelineConfig, WorkflowType};
 use crate::recipe::DatabaseMetadataConfig;
 use crate::sink::ReadSettings;
@@ -38,8 +38,8 @@ impl PipelineConfig {
 }
 
 /// The Profiler workflow's settings (upstream `databaseServiceProfilerPipeline.json`, keys of
-/// its 1.x and 2.x versions). The Profiler workflow is not implemented yet: a recipe with these
-/// settings is checked, then rejected; each key says what it will mean.
+/// its 1.x and 2.x versions, and ferrometa's sampling bounds): which stored tables are
+/// profiled, how much of each is sampled, and which metrics are computed.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ProfilerConfig {
@@ -48,29 +48,34 @@ pub struct ProfilerConfig {
     /// Accepted for compatibility with OpenMetadata; has no effect: upstream's choice of its
     /// native or Spark engine; ferrometa profiles with its own.
     pub processing_engine: Option<Map<String, Value>>,
-    /// Will profile only the tables whose tags, tier or glossary terms match.
+    /// Accepted for compatibility with OpenMetadata; has no effect yet: upstream profiles only
+    /// the tables whose tags, tier or glossary terms match.
     pub classification_filter_pattern: Option<FilterPattern>,
-    /// Will filter on the database name, as in the metadata workflow.
+    /// Filter on the database name, as in the metadata workflow.
     pub database_filter_pattern: Option<FilterPattern>,
-    /// Will filter on schema names (DynamoDB has the one schema `default`).
+    /// Filter on schema names (DynamoDB has the one schema `default`).
     pub schema_filter_pattern: Option<FilterPattern>,
-    /// Will filter on table names.
+    /// Filter on table names.
     pub table_filter_pattern: Option<FilterPattern>,
     /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB has no views.
     pub include_views: bool,
-    /// Will match filter patterns against fully qualified names instead of plain names.
+    /// Match filter patterns against fully qualified names instead of plain names.
     pub use_fqn_for_filtering: bool,
-    /// Will compute table metrics (row count, column count, size).
+    /// Compute table metrics (row count, column count, size, creation time); when false the
+    /// profile's `tableProfile` has only its timestamp and the sample used.
     pub compute_table_metrics: bool,
-    /// Will compute column metrics (value, null and distinct counts, min, max, ...).
+    /// Compute column metrics (value, null and distinct counts, min, max, ...); when false
+    /// the profile has no `columnProfile`.
     pub compute_column_metrics: bool,
     /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB keeps no column
     /// statistics to read instead of sampling.
     pub use_statistics: bool,
-    /// Will say how `profileSample` counts: a percentage of the table's items, or items.
+    /// How `profileSample` counts: a percentage of the table's items (DescribeTable's
+    /// `ItemCount`), or items.
     pub profile_sample_type: ProfileSampleType,
-    /// Will be the share (`PERCENTAGE`, at most 100) or number (`ROWS`) of items profiled;
-    /// absent: the whole sample the metadata workflow's bounds allow.
+    /// The share (`PERCENTAGE`, at most 100) or number (`ROWS`) of items profiled, within
+    /// `sampleItems`, `sampleBytes` and `sampleReadCapacity`; absent: as many items as those
+    /// bounds allow.
     #[serde(deserialize_with = "validate::positive_number")]
     pub profile_sample: Option<f64>,
     /// Accepted for compatibility with OpenMetadata; has no effect: SQL sampling methods; DynamoDB
@@ -83,10 +88,11 @@ pub struct ProfilerConfig {
     /// `concurrency` at a time, each in one pass over its sample.
     #[serde(deserialize_with = "validate::at_least_one")]
     pub thread_count: u32,
-    /// Will stop profiling a table after this many seconds.
+    /// A table not profiled after this many seconds fails, and its work stops.
     #[serde(deserialize_with = "validate::at_least_one")]
     pub timeout_seconds: u32,
-    /// Will restrict the metrics computed to these (upstream's metric names); absent: all.
+    /// Restricts the column metrics sent to these (upstream's metric names, e.g.
+    /// `valuesCount`, `nullCount`, `min`; matched without regard to case); absent: all.
     pub metrics: Option<Vec<String>>,
     /// Accepted for compatibility with OpenMetadata; has no effect: PII tagging is the
     /// `AutoClassification` workflow's (upstream 1.x kept it here).
@@ -99,6 +105,22 @@ pub struct ProfilerConfig {
     /// Accepted for compatibility with OpenMetadata; has no effect: sample data is the
     /// `AutoClassification` workflow's `storeSampleData` (upstream 1.x kept it here).
     pub generate_sample_data: bool,
+    /// ferrometa extension: at most this many items are sampled per table.
+    pub sample_items: u32,
+    /// ferrometa extension: at most this many bytes are sampled per table (by DynamoDB's
+    /// item size rules, exceeded by at most one Scan page per segment).
+    pub sample_bytes: u64,
+    /// ferrometa extension: at most this many read capacity units are consumed sampling one
+    /// table (exceeded by at most one Scan page per segment).
+    #[serde(deserialize_with = "validate::positive_number")]
+    pub sample_read_capacity: Option<f64>,
+    /// ferrometa extension: parallel scan segments a table's sample is spread over.
+    #[serde(deserialize_with = "validate::sample_segments")]
+    #[schemars(range(min = 1, max = validate::MAX_SAMPLE_SEGMENTS))]
+    pub sample_segments: u32,
+    /// ferrometa extension: tables profiled at the same time.
+    #[serde(deserialize_with = "validate::at_least_one")]
+    pub concurrency: u32,
 }
 
 impl Default for ProfilerConfig {
@@ -125,11 +147,37 @@ impl Default for ProfilerConfig {
             process_pii_sensitive: false,
             confidence: 80.0,
             generate_sample_data: true,
+            sample_items: DEFAULT_SAMPLE_ITEMS,
+            sample_bytes: DEFAULT_SAMPLE_BYTES,
+            sample_read_capacity: Some(DEFAULT_SAMPLE_READ_CAPACITY),
+            sample_segments: DEFAULT_SAMPLE_SEGMENTS,
+            concurrency: DEFAULT_CONCURRENCY,
         }
     }
 }
 
+/// Items sampled per table by the Profiler and AutoClassification workflows by default.
+const DEFAULT_SAMPLE_ITEMS: u32 = 10_000;
+/// Bytes sampled per table by default (16 MiB).
+const DEFAULT_SAMPLE_BYTES: u64 = 16 * 1024 * 1024;
+/// Read capacity units one table's sample may consume by default.
+const DEFAULT_SAMPLE_READ_CAPACITY: f64 = 256.0;
+/// Parallel scan segments per table by default.
+const DEFAULT_SAMPLE_SEGMENTS: u32 = 4;
+/// Tables processed at the same time by default.
+const DEFAULT_CONCURRENCY: u32 = 16;
+
 impl ProfilerConfig {
+    /// What the filter patterns let into the run.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            database: self.database_filter_pattern.clone(),
+            schema: self.schema_filter_pattern.clone(),
+            table: self.table_filter_pattern.clone(),
+            use_fqn: self.use_fqn_for_filtering,
+        }
+    }
+
     /// The check between `profileSampleType` and `profileSample`.
     fn check(self) -> Result<Self, String> {
         match self.profile_sample {
@@ -167,42 +215,65 @@ pub enum SamplingMethodType {
 }
 
 /// The AutoClassification workflow's settings (upstream
-/// `databaseServiceAutoClassificationPipeline.json`). The AutoClassification workflow is not
-/// implemented yet: a recipe with these settings is checked, then rejected; each key says what
-/// it will mean.
+/// `databaseServiceAutoClassificationPipeline.json`, and ferrometa's sampling bounds): which
+/// stored tables are sampled, how their columns are tagged, and what sample data is stored.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct AutoClassificationConfig {
     /// Workflow type: `AutoClassification`.
     pub r#type: WorkflowType,
-    /// Will classify only the tables whose tags, tier or glossary terms match.
+    /// Accepted for compatibility with OpenMetadata; has no effect yet: upstream classifies
+    /// only the tables whose tags, tier or glossary terms match.
     pub classification_filter_pattern: Option<FilterPattern>,
-    /// Will filter on the database name, as in the metadata workflow.
+    /// Filter on the database name, as in the metadata workflow.
     pub database_filter_pattern: Option<FilterPattern>,
-    /// Will filter on schema names (DynamoDB has the one schema `default`).
+    /// Filter on schema names (DynamoDB has the one schema `default`).
     pub schema_filter_pattern: Option<FilterPattern>,
-    /// Will filter on table names.
+    /// Filter on table names.
     pub table_filter_pattern: Option<FilterPattern>,
     /// Accepted for compatibility with OpenMetadata; has no effect: DynamoDB has no views.
     pub include_views: bool,
-    /// Will match filter patterns against fully qualified names instead of plain names.
+    /// Match filter patterns against fully qualified names instead of plain names.
     pub use_fqn_for_filtering: bool,
-    /// Will store the sampled rows as each table's sample data; rows are sampled to classify
-    /// columns either way.
+    /// Store up to `sampleDataCount` sampled items as each table's sample data (top-level
+    /// columns); items are sampled to classify columns either way.
     pub store_sample_data: bool,
-    /// Will tag columns `PII.Sensitive` or `PII.NonSensitive`; when false, nothing is tagged.
+    /// Suggest `PII.Sensitive` or `PII.NonSensitive` tags for columns (nested ones too) from
+    /// their names and the whole sample's values; when false, nothing is tagged. Columns that
+    /// already carry a `PII` tag are left as they are.
     pub enable_auto_classification: bool,
-    /// Will be the lowest score (0 to 100) for which a column is tagged: higher means fewer
-    /// false positives and more false negatives.
+    /// The lowest score (0 to 100) for which a column is tagged: higher means fewer false
+    /// positives and more false negatives.
     #[serde(deserialize_with = "validate::percentage_number")]
     #[schemars(range(min = 0, max = 100))]
     pub confidence: f64,
-    /// Will be the most sampled rows per table that are classified and stored.
+    /// The most sampled items per table stored as sample data (columns are classified from the
+    /// whole sample, `sampleItems`).
     #[serde(deserialize_with = "validate::at_least_one")]
     pub sample_data_count: u32,
     /// Accepted for compatibility with OpenMetadata; has no effect: the language of upstream's
     /// recognizers; ferrometa's recognize patterns and checksums, whatever the language.
     pub classification_language: String,
+    /// ferrometa extension: in the stored sample data, the values of columns tagged
+    /// `PII.Sensitive` (by this run or before) are replaced by `********`; false stores them
+    /// as read.
+    pub mask_sensitive_sample_data: bool,
+    /// ferrometa extension: at most this many items are sampled per table.
+    pub sample_items: u32,
+    /// ferrometa extension: at most this many bytes are sampled per table (by DynamoDB's
+    /// item size rules, exceeded by at most one Scan page per segment).
+    pub sample_bytes: u64,
+    /// ferrometa extension: at most this many read capacity units are consumed sampling one
+    /// table (exceeded by at most one Scan page per segment).
+    #[serde(deserialize_with = "validate::positive_number")]
+    pub sample_read_capacity: Option<f64>,
+    /// ferrometa extension: parallel scan segments a table's sample is spread over.
+    #[serde(deserialize_with = "validate::sample_segments")]
+    #[schemars(range(min = 1, max = validate::MAX_SAMPLE_SEGMENTS))]
+    pub sample_segments: u32,
+    /// ferrometa extension: tables classified at the same time.
+    #[serde(deserialize_with = "validate::at_least_one")]
+    pub concurrency: u32,
 }
 
 impl Default for AutoClassificationConfig {
@@ -220,6 +291,24 @@ impl Default for AutoClassificationConfig {
             confidence: 80.0,
             sample_data_count: 50,
             classification_language: "en".to_string(),
+            mask_sensitive_sample_data: true,
+            sample_items: DEFAULT_SAMPLE_ITEMS,
+            sample_bytes: DEFAULT_SAMPLE_BYTES,
+            sample_read_capacity: Some(DEFAULT_SAMPLE_READ_CAPACITY),
+            sample_segments: DEFAULT_SAMPLE_SEGMENTS,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+impl AutoClassificationConfig {
+    /// What the filter patterns let into the run.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            database: self.database_filter_pattern.clone(),
+            schema: self.schema_filter_pattern.clone(),
+            table: self.table_filter_pattern.clone(),
+            use_fqn: self.use_fqn_for_filtering,
         }
     }
 }

@@ -4,53 +4,79 @@
 
 use std::sync::Arc;
 
-use ferrometa_catalog::CatalogSink;
+use ferrometa_catalog::{CatalogSink, CatalogTableLister};
 use ferrometa_config::{PipelineConfig, Recipe, SinkConfig, SourceType, no_effect_keys};
-use ferrometa_core::{Sink, Source, Workflow, WorkflowSettings};
+use ferrometa_core::{Sink, Source, TableLister, Workflow, WorkflowSettings};
 use ferrometa_dynamodb::DynamoDbSource;
 use ferrometa_dynamodb::source::service_connection;
 use ferrometa_file_sink::FileSink;
-use ferrometa_rest_sink::RestSink;
+use ferrometa_profiler::ProfilerSource;
+use ferrometa_rest_sink::{RestSink, RestTableLister};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("could not create the dynamodb source")]
     Source(#[from] ferrometa_dynamodb::DynamoDbError),
+    #[error("could not create the {0} source")]
+    Profiler(&'static str, #[source] ferrometa_profiler::ProfilerError),
+    /// The file sink writes a file it cannot read back: there are no tables to work on.
+    #[error(
+        "the `{0}` workflow works on the tables the metadata workflow wrote to the sink's destination, and a `file` sink cannot be read back: use the `catalog` or `metadata-rest` sink"
+    )]
+    NoTables(&'static str),
     #[error("could not open the catalog")]
     Catalog(#[from] ferrometa_catalog::CatalogError),
     #[error("could not open the file sink")]
     File(#[from] ferrometa_file_sink::FileSinkError),
-    /// The loader rejects these recipes; this is for one built in code.
-    #[error("the `{0}` workflow is not implemented yet")]
-    WorkflowNotImplemented(&'static str),
     #[error("the metadata-rest sink needs workflowConfig.openMetadataServerConfig")]
     MissingServerConfig,
     #[error("could not connect to the openmetadata server")]
     Rest(#[from] ferrometa_rest_sink::RestSinkError),
 }
 
-/// Creates the source a recipe names.
+/// Creates the source a recipe names, for its workflow type: the metadata workflow reads
+/// DynamoDB's tables; the profiler and the classifier read the tables the sink's destination
+/// holds, then sample them from DynamoDB.
 pub async fn create_source(recipe: &Recipe) -> Result<Arc<dyn Source>, RegistryError> {
     match recipe.source.r#type {
         SourceType::DynamoDb => {
             let section = &recipe.source;
-            let config =
-                section
-                    .source_config
-                    .metadata()
-                    .ok_or(RegistryError::WorkflowNotImplemented(
-                        section.source_config.config.workflow_type().name(),
-                    ))?;
-            let source = DynamoDbSource::new(
-                &section.service_name,
-                &section.service_connection.config,
-                config,
-            )
-            .await?;
-            Ok(Arc::new(source))
+            let connection = &section.service_connection.config;
+            let config = &section.source_config.config;
+            Ok(match config {
+                PipelineConfig::DatabaseMetadata(metadata) => Arc::new(
+                    DynamoDbSource::new(&section.service_name, connection, metadata).await?,
+                ),
+                PipelineConfig::Profiler(_) | PipelineConfig::AutoClassification(_) => {
+                    let tables = create_lister(recipe).await?;
+                    let source =
+                        ProfilerSource::new(&section.service_name, connection, config, tables)
+                            .await
+                            .map_err(|e| {
+                                RegistryError::Profiler(config.workflow_type().name(), e)
+                            })?;
+                    Arc::new(source)
+                }
+            })
         }
     }
+}
+
+/// Where the profiler and the classifier find their tables: the sink's destination.
+async fn create_lister(recipe: &Recipe) -> Result<Arc<dyn TableLister>, RegistryError> {
+    Ok(match recipe.sink_config() {
+        SinkConfig::Catalog(config) => Arc::new(CatalogTableLister::open(&config)?),
+        SinkConfig::MetadataRest(_) => {
+            let server = recipe.workflow_config.open_metadata_server_config.as_ref();
+            let server = server.ok_or(RegistryError::MissingServerConfig)?;
+            Arc::new(RestTableLister::connect(server).await?)
+        }
+        SinkConfig::File(_) => {
+            let workflow = recipe.source.source_config.config.workflow_type();
+            return Err(RegistryError::NoTables(workflow.name()));
+        }
+    })
 }
 
 /// Creates the sink a recipe names (the embedded catalog when it names none). Async because
@@ -85,18 +111,18 @@ pub async fn create_workflow(recipe: &Recipe) -> Result<Workflow, RegistryError>
     for key in no_effect_keys(recipe) {
         tracing::warn!("`{key}` is accepted for compatibility with OpenMetadata and has no effect");
     }
-    // The workflow type decides the processor between source and sink: none for the metadata
-    // workflow, the only one implemented.
-    match &recipe.source.source_config.config {
-        PipelineConfig::DatabaseMetadata(_) => {}
-        other @ (PipelineConfig::Profiler(_) | PipelineConfig::AutoClassification(_)) => {
-            return Err(RegistryError::WorkflowNotImplemented(
-                other.workflow_type().name(),
-            ));
+    // The profiler and the classifier read the tables back before anything is written: a
+    // catalog file that is not there is then an error, not a new empty catalog.
+    let (source, sink) = match recipe.source.source_config.config {
+        PipelineConfig::DatabaseMetadata(_) => {
+            let sink = create_sink(recipe).await?;
+            (create_source(recipe).await?, sink)
         }
-    }
-    let sink = create_sink(recipe).await?;
-    let source = create_source(recipe).await?;
+        PipelineConfig::Profiler(_) | PipelineConfig::AutoClassification(_) => {
+            let source = create_source(recipe).await?;
+            (source, create_sink(recipe).await?)
+        }
+    };
     Ok(Workflow::new(
         WorkflowSettings::from_recipe(recipe),
         source,
@@ -126,23 +152,43 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn workflows_not_implemented_yet_are_refused_before_anything_is_built() {
+    async fn the_profiler_cannot_read_tables_back_from_a_file() {
         let recipe = serde_json::json!({
             "source": {
                 "type": "dynamodb",
                 "serviceName": "svc",
                 "serviceConnection": {"config": {"awsConfig": {"awsRegion": "us-east-1"}}},
+                "sourceConfig": {"config": {"type": "Profiler"}},
             },
             "sink": {"type": "file", "config": {"filename": "/nonexistent/ferrometa/out.json"}},
         });
-        let mut recipe = ferrometa_config::from_json_value(recipe, "test").unwrap();
-        // The loader rejects such a recipe; one built in code reaches the registry.
-        recipe.source.source_config.config = PipelineConfig::Profiler(Default::default());
+        let recipe = ferrometa_config::from_json_value(recipe, "test").unwrap();
         let error = create_workflow(&recipe).await.err().unwrap();
-        assert_eq!(
-            error.to_string(),
-            "the `Profiler` workflow is not implemented yet"
+        assert!(
+            error
+                .to_string()
+                .starts_with("the `Profiler` workflow works on the tables"),
+            "{error}"
         );
+    }
+
+    #[tokio::test]
+    async fn the_profiler_does_not_create_a_missing_catalog() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.db");
+        let recipe = serde_json::json!({
+            "source": {
+                "type": "dynamodb",
+                "serviceName": "svc",
+                "serviceConnection": {"config": {"awsConfig": {"awsRegion": "us-east-1"}}},
+                "sourceConfig": {"config": {"type": "AutoClassification"}},
+            },
+            "sink": {"type": "catalog", "config": {"path": path}},
+        });
+        let recipe = ferrometa_config::from_json_value(recipe, "test").unwrap();
+        let error = create_workflow(&recipe).await.err().unwrap();
+        assert_eq!(error.to_string(), "could not open the catalog");
+        assert!(!path.exists());
     }
 
     #[test]

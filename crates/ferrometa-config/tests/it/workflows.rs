@@ -94,7 +94,10 @@ workflowConfig:
 ";
 
 /// The settings of `recipe`'s workflow, which must be of type `kind`.
-fn workflow_of(recipe: Result<ferrometa_config::Recipe, ConfigError>, kind: &str) -> PipelineConfig {
+fn workflow_of(
+    recipe: Result<ferrometa_config::Recipe, ConfigError>,
+    kind: &str,
+) -> PipelineConfig {
     let recipe = recipe.unwrap_or_else(|e| panic!("{e}"));
     let config = recipe.source.source_config.config;
     assert_eq!(config.workflow_type().name(), kind);

@@ -157,7 +157,8 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
             let id = table["id"].as_str().unwrap_or_default();
             let Some(profile) = catalog.latest_table_profile(id)? else {
                 bail!(
-                    "table {fqn} has no profile yet: a profiler sends one, e.g. OpenMetadata's \
+                    "table {fqn} has no profile yet: run `ferrometa profile -c RECIPE` (a \
+                     `Profiler` recipe with this catalog as its sink), or OpenMetadata's \
                      `metadata profile` with a metadata-rest sink pointed at `ferrometa serve`"
                 );
             };

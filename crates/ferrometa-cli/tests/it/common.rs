@@ -54,6 +54,7 @@ pub struct Recipe {
     secret_key: String,
     session_token: Option<String>,
     aws_config: String,
+    workflow: String,
     source_config: String,
     sink: String,
     workflow_config: String,
@@ -68,6 +69,7 @@ impl Recipe {
             secret_key: "not-a-secret".into(),
             session_token: None,
             aws_config: String::new(),
+            workflow: "DatabaseMetadata".into(),
             source_config: String::new(),
             sink: String::new(),
             workflow_config: String::new(),
@@ -94,6 +96,12 @@ impl Recipe {
     /// Lines added under `awsConfig` (indented by 8).
     pub fn aws_config(mut self, lines: &str) -> Recipe {
         self.aws_config = lines.into();
+        self
+    }
+
+    /// The workflow type, `sourceConfig.config.type` (`DatabaseMetadata` unless set).
+    pub fn workflow(mut self, kind: &str) -> Recipe {
+        self.workflow = kind.into();
         self
     }
 
@@ -146,7 +154,7 @@ impl Recipe {
         endPointURL: {endpoint}
 {aws_config}  sourceConfig:
     config:
-      type: DatabaseMetadata
+      type: {workflow}
 {source_config}
 sink:
 {sink}
@@ -167,6 +175,7 @@ workflowConfig:
                 format!("{}\n", self.aws_config),
                 !self.aws_config.is_empty()
             ),
+            workflow = self.workflow,
             source_config = self.source_config,
             sink = self.sink,
             logger_level = self.logger_level,

@@ -11,3 +11,4 @@ mod output;
 mod secrets;
 mod serve_crash;
 mod tls;
+mod workflows;

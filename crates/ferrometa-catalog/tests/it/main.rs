@@ -6,3 +6,4 @@ mod query;
 mod requests;
 mod sink;
 mod store;
+mod tags;

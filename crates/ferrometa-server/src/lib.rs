@@ -8,7 +8,9 @@
 //! - database services, databases, database schemas and tables: PUT create-or-update, POST,
 //!   GET by id and by FQN (`fields`, `include`), cursor-paged lists with parent filters,
 //!   soft/hard/recursive DELETE, restore, versions, bulk PUT and `deleteStale`;
-//! - the profiler's table profiles (latest, history, per column) and sample data.
+//! - the profiler's table profiles (latest, history, per column) and sample data;
+//! - `PATCH` of tags and descriptions (JSON Patch), and the built-in `PII` classification
+//!   with its `Sensitive` and `NonSensitive` tags that the classifier's tags refer to.
 //!
 //! Every response is JSON, errors included (`{"code": <status>, "message": …}`), and entities
 //! carry only fields of OpenMetadata's schemas, because the upstream client rejects unknown
@@ -24,19 +26,21 @@
 //! `auth` (keys, tokens, the guard), `params` (query parameters), `state` (what handlers
 //! share, the catalog among it), `kind` (what differs between the entity collections),
 //! `requests` (validation of `Create*` bodies), `present` (response shapes), `merge` (what a
-//! PUT keeps), `entities` (the routes of the four entity kinds, one generic module),
-//! `profiles` (table profiles and sample data), `system`
+//! PUT keeps), `patch` (JSON Patch of tags and descriptions), `entities` (the routes of the four entity kinds, one generic module),
+//! `profiles` (table profiles and sample data), `classifications` (the built-in ones), `system`
 //! (version, test connections, search, stored-procedure stand-ins), `http` (router and
 //! middleware).
 
 // In dependency order: each module uses only those above it.
 mod auth;
+mod classifications;
 mod entities;
 mod error;
 mod http;
 mod kind;
 mod merge;
 mod params;
+mod patch;
 mod present;
 mod profiles;
 mod requests;

@@ -14,3 +14,4 @@ mod profiles;
 mod shape;
 mod shutdown;
 mod system;
+mod tags;

@@ -5,6 +5,7 @@ mod bodies;
 mod faults;
 mod harness;
 mod secrets;
+mod tags;
 mod throughput;
 mod tls;
 mod tls_front;

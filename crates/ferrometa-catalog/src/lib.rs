@@ -8,7 +8,9 @@
 //! …) serves the CLI and the REST server, which also writes through [`EntityRequest`]s
 //! (requests with fields the model lacks), POST, delete, restore and stale deletes.
 //! The profiler's data of a table ([`Catalog::put_table_profile`], [`Catalog::table_profiles`],
-//! [`Catalog::put_sample_data`], …) lives beside its entity, by table id.
+//! [`Catalog::put_sample_data`], …) lives beside its entity, by table id. The classifier's
+//! column tags ([`Catalog::add_column_tags`]) and the server's patches ([`Catalog::edit`]) are
+//! new versions of the stored entity; a metadata run's upsert keeps the column tags it lacks.
 //! [`SharedCatalog`] is the store for async code: calls run on tokio's blocking pool.
 //!
 //! With the `sink` feature, [`CatalogSink`] puts the store behind the workflow's `Sink`
@@ -17,8 +19,9 @@
 //!
 //! Modules, each using only those before it: `version` (version numbers and change
 //! descriptions), `request` (requests and write contexts), `entity` (the stored JSON
-//! shape), `store` (the SQLite file), `query` (lists and lookups), `profile` (profiles and
-//! sample data), `shared` (the async wrapper), `sink`, `lister`.
+//! shape), `tags` (column tags over a table's content), `store` (the SQLite file), `query`
+//! (lists and lookups), `profile` (profiles and sample data), `shared` (the async wrapper),
+//! `sink`, `lister`.
 //!
 //! The file is opened in WAL mode, so readers in other processes keep working while a run
 //! writes.
@@ -33,6 +36,7 @@ mod shared;
 #[cfg(feature = "sink")]
 mod sink;
 mod store;
+mod tags;
 mod version;
 
 use std::path::PathBuf;
@@ -81,6 +85,8 @@ pub enum CatalogError {
         entity_type: EntityType,
         fqn: String,
     },
+    #[error("table {table} has no column {column}")]
+    UnknownColumn { table: String, column: String },
     #[error("{entity_type} {fqn} already exists")]
     AlreadyExists {
         entity_type: EntityType,

@@ -6,7 +6,9 @@
 //! as it was before that transaction. The profiler's records of a table are written after
 //! the entities before them, each in its own transaction, to the table found by its FQN: a
 //! profile with a timestamp the table has is replaced (`Updated`), a new one is `Created`;
-//! sample data is `Created` for a table that had none and `Updated` otherwise.
+//! sample data is `Created` for a table that had none and `Updated` otherwise; the classifier's
+//! column tags are a new version of the table (`Updated`), or `Unchanged` when every column
+//! already had a tag of each tag's classification.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use ferrometa_core::{BoxError, Record, Sink, TableRef, WriteOutcome};
 use ferrometa_model::{CreateEntity, EntityType};
 use serde_json::Value;
 
+use crate::request::UPDATED_BY;
 use crate::{Catalog, CatalogError, Include, Result, SharedCatalog, TableProfile, TimeRange};
 
 /// Writes entities and the profiler's data of tables into the embedded catalog.
@@ -68,10 +71,8 @@ fn write_records(catalog: &mut Catalog, records: &[Record]) -> Vec<Result<WriteO
                 results.push(write_sample_data(catalog, table, data));
                 1
             }
-            Record::ColumnTags { .. } => {
-                results.push(Err(CatalogError::InvalidRequest(
-                    "column tags are not written to the catalog yet".into(),
-                )));
+            Record::ColumnTags { table, tags } => {
+                results.push(catalog.add_column_tags(table, tags, UPDATED_BY));
                 1
             }
             Record::Entity(_) => {

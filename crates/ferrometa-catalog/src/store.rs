@@ -16,12 +16,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ferrometa_model::{CreateEntity, EntityType, TableRef, WriteOutcome};
+use ferrometa_model::{ColumnTag, CreateEntity, EntityType, TableRef, WriteOutcome};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
 use crate::entity::{self, Header};
 use crate::request::{DeleteMode, EntityRequest, Scope, UPDATED_BY, WriteContext, canonical_fqn};
+use crate::tags;
 use crate::version::{Change, Version};
 use crate::{CatalogError, Result};
 
@@ -162,6 +163,59 @@ impl Catalog {
         }
         tx.commit()?;
         Ok(results)
+    }
+
+    /// Adds the classifier's tags to columns of the live table `table_fqn` (any quoting), each
+    /// unless its column already has a tag of the same classification, as a new version of
+    /// the table (`Updated`), or `Unchanged` when no tag was added. A table not in the catalog,
+    /// or deleted, and a column it does not have are errors; nothing is written then.
+    pub fn add_column_tags(
+        &mut self,
+        table_fqn: &str,
+        column_tags: &[ColumnTag],
+        updated_by: &str,
+    ) -> Result<WriteOutcome> {
+        let fqn = canonical_fqn(table_fqn);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = find(&tx, EntityType::Table, &fqn)?
+            .filter(|row| !row.deleted)
+            .ok_or_else(|| CatalogError::NotFound {
+                entity_type: EntityType::Table,
+                fqn: table_fqn.to_string(),
+            })?;
+        let outcome = edit_row(&tx, &row, Stamp::now(updated_by), |content| {
+            tags::add_column_tags(table_fqn, content, column_tags)
+        })?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Changes the content of the live entity of a type with this id by `change` (a PATCH),
+    /// stored as a new version unless nothing changed, and returns the outcome with the entity
+    /// as now stored. The entity keeps the hash of the last request written, so a re-run of
+    /// that request is still skipped, and its upsert keeps the column tags added here.
+    pub fn edit(
+        &mut self,
+        entity_type: EntityType,
+        id: &str,
+        updated_by: &str,
+        change: impl FnOnce(&mut Map<String, Value>) -> Result<()>,
+    ) -> Result<(WriteOutcome, Value)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = find_by_id(&tx, entity_type, id)?
+            .filter(|row| !row.deleted)
+            .ok_or_else(|| CatalogError::NotFound {
+                entity_type,
+                fqn: id.to_string(),
+            })?;
+        let outcome = edit_row(&tx, &row, Stamp::now(updated_by), change)?;
+        let entity = load_json(&tx, &row.id)?;
+        tx.commit()?;
+        Ok((outcome, entity))
     }
 
     /// Creates an entity that must not exist yet, deleted or not (OpenMetadata's POST), and
@@ -432,6 +486,9 @@ fn upsert(
     };
 
     let stored = entity::strip(load_json(conn, &row.id)?);
+    if request.entity_type() == EntityType::Table {
+        tags::carry_column_tags(&stored, &mut content);
+    }
     if let Some(merge) = ctx.merge {
         merge(&stored, &mut content);
     }
@@ -458,6 +515,33 @@ fn upsert(
         stamp,
     )?;
     Ok((WriteOutcome::Updated, row.id))
+}
+
+/// Applies `change` to the stored content of `row` and stores the result as a new version,
+/// keeping the row's hash; `Unchanged` when the content stays the same.
+fn edit_row(
+    conn: &Connection,
+    row: &Row,
+    stamp: Stamp<'_>,
+    change: impl FnOnce(&mut Map<String, Value>) -> Result<()>,
+) -> Result<WriteOutcome> {
+    let stored = entity::strip(load_json(conn, &row.id)?);
+    let mut content = stored.clone();
+    change(&mut content)?;
+    let difference = Change::between(&stored, &content);
+    if difference.is_empty() {
+        return Ok(WriteOutcome::Unchanged);
+    }
+    write_version(
+        conn,
+        row,
+        content,
+        false,
+        &difference,
+        row.source_hash.as_deref(),
+        stamp,
+    )?;
+    Ok(WriteOutcome::Updated)
 }
 
 /// Stores a new entity at version 0.1 and returns its id.

@@ -562,11 +562,18 @@ fn render_columns(columns: &[Value], indent: &str, out: &mut String) {
             .as_str()
             .map(|c| format!("  [{c}]"))
             .unwrap_or_default();
+        let tags: String = column["tags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|tag| tag["tagFQN"].as_str())
+            .map(|fqn| format!("  #{fqn}"))
+            .collect();
         let note = column["description"]
             .as_str()
             .map(|d| format!("  — {d}"))
             .unwrap_or_default();
-        out.push_str(&format!("{indent}{branch}{name}: {ty}{key}{note}\n"));
+        out.push_str(&format!("{indent}{branch}{name}: {ty}{key}{tags}{note}\n"));
         if let Some(children) = column["children"].as_array() {
             let deeper = format!("{indent}{}", if last { "   " } else { "│  " });
             render_columns(children, &deeper, out);

@@ -17,5 +17,5 @@ pub mod write;
 
 pub use entity::*;
 pub use error::ErrorChain;
-pub use record::{ColumnTag, Record};
+pub use record::{ColumnTag, Record, classification};
 pub use write::{StoredTable, TableRef, WriteOutcome};

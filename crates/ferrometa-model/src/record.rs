@@ -29,6 +29,15 @@ pub struct ColumnTag {
     pub tag: TagLabel,
 }
 
+/// The classification a tag belongs to: the first part of its FQN (`PII` of `PII.Sensitive`).
+/// A column holds at most one tag of a classification that the classifier adds.
+pub fn classification(tag_fqn: &str) -> String {
+    crate::fqn::split(tag_fqn)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
 impl Record {
     /// The name the status and logs give the record: the entity's FQN, or the FQN of the
     /// table the profiler's data belongs to.
@@ -79,5 +88,12 @@ mod tests {
         };
         assert_eq!(profile.fqn(), "svc.db.sch.t");
         assert_eq!(profile.table_entity_fqn(), None);
+    }
+
+    #[test]
+    fn a_tag_belongs_to_the_first_part_of_its_fqn() {
+        assert_eq!(classification("PII.Sensitive"), "PII");
+        assert_eq!(classification("\"My.Class\".Tag"), "\"My.Class\"");
+        assert_eq!(classification("Tier"), "Tier");
     }
 }

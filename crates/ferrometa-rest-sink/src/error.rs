@@ -74,10 +74,12 @@ pub enum RestSinkError {
     },
     #[error("rejected by the server ({status}): {message}")]
     Rejected { status: u16, message: String },
-    #[error("table {fqn} is not on the openmetadata server: its profiler data has nowhere to go")]
+    #[error(
+        "table {fqn} is not on the openmetadata server: its profiler data and column tags have nowhere to go"
+    )]
     TableNotFound { fqn: String },
-    #[error("{0} are not sent yet")]
-    NotYet(&'static str),
+    #[error("table {table} on the openmetadata server has no column {column}")]
+    UnknownColumn { table: String, column: String },
     #[error("the server's bulk answer does not mention this entity{}", reason_suffix(.0))]
     NotReported(Option<String>),
 }

@@ -113,12 +113,24 @@ impl Api {
         Ok(url)
     }
 
-    /// Sends a request, retrying transient failures; any final status is returned.
+    /// Sends a request (a JSON body), retrying transient failures; any final status is
+    /// returned.
     pub async fn send(
         &self,
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
+    ) -> Result<Reply, RestSinkError> {
+        self.send_as(method, url, body, "application/json").await
+    }
+
+    /// [`Api::send`] with a body of the type `content_type`.
+    pub async fn send_as(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        content_type: &'static str,
     ) -> Result<Reply, RestSinkError> {
         let method_name = method_name(&method);
         let started = Instant::now();
@@ -126,7 +138,7 @@ impl Api {
             let mut request = self.client.request(method.clone(), url.clone());
             if let Some(body) = &body {
                 request = request
-                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
                     .body(body.clone());
             }
             let response = request.send().await.map_err(classify)?;

@@ -4,7 +4,10 @@
 //! after the batch's entities, in order: `PUT /api/v1/tables/{id}/tableProfile` and
 //! `PUT /api/v1/tables/{id}/sampleData`, the id read once per table with
 //! `GET /api/v1/tables/name/{fqn}`. Their answer does not tell a new profile from a replaced
-//! one, so a success is reported `Created`.
+//! one, so a success is reported `Created`. The classifier's column tags go last: the table is
+//! read with `fields=columns,tags`, and the tags its columns take (none of the same
+//! classification there yet) are added by `PATCH /api/v1/tables/{id}`, a JSON Patch of `add`
+//! operations; a record whose tags are all refused sends nothing and is `Unchanged`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,10 +15,10 @@ use async_trait::async_trait;
 use ferrometa_config::{MetadataRestSinkConfig, OpenMetadataServerConfig};
 use ferrometa_core::{BoxError, Record, Sink, TableRef, WriteOutcome};
 use ferrometa_model::fqn::{child, encode_name, last_name, split};
-use ferrometa_model::{Column, CreateEntity, CreateTable, EntityType};
+use ferrometa_model::{Column, ColumnTag, CreateEntity, CreateTable, EntityType, classification};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::bulk::BulkOperationResult;
 use crate::error::RestSinkError;
@@ -413,6 +416,39 @@ impl RestSink {
         Ok(WriteOutcome::Created)
     }
 
+    /// Adds the tags the table's columns take (see [`tag_patch`]) by a JSON Patch of the table.
+    async fn patch_column_tags(
+        &mut self,
+        table: &str,
+        tags: &[ColumnTag],
+    ) -> Result<WriteOutcome, RestSinkError> {
+        let id = self.table_id(table).await?;
+        let path = format!("{}/{id}", EntityType::Table.collection());
+        let url = self.api.url(&path, &[("fields", "columns,tags")])?;
+        let reply = self.api.send(Method::GET, url.clone(), None).await?;
+        let reply = self.api.success(&Method::GET, &url, reply)?;
+        let stored: Value = self.api.json(&Method::GET, &url, &reply)?;
+        let operations = tag_patch(&stored, table, tags)?;
+        if operations.is_empty() {
+            return Ok(WriteOutcome::Unchanged);
+        }
+        let url = self.api.url(&path, &[])?;
+        let body = serde_json::to_vec(&operations).expect("json values always serialize");
+        let reply = self
+            .api
+            .send_as(
+                Method::PATCH,
+                url.clone(),
+                Some(body),
+                "application/json-patch+json",
+            )
+            .await?;
+        self.api
+            .success(&Method::PATCH, &url, reply)
+            .map_err(rejected)?;
+        Ok(WriteOutcome::Updated)
+    }
+
     /// The id of the table `fqn` (its name encoded as it was sent), read once per run.
     async fn table_id(&mut self, fqn: &str) -> Result<String, RestSinkError> {
         let fqn = encode_table_fqn(fqn);
@@ -454,6 +490,78 @@ fn rejected(e: RestSinkError) -> RestSinkError {
         } if (400..500).contains(&status) => RestSinkError::Rejected { status, message },
         other => other,
     }
+}
+
+/// The JSON Patch `add` operations that give the columns of `stored` (a table as the server
+/// answers it) the tags they take: a tag goes to its column unless the column has a tag of
+/// its classification already (OpenMetadata's auto-classification never replaces or repeats
+/// one). Columns are found by the names below the table in their FQN, encoded as
+/// [`encode_table`] sends them, children included; a column the table lacks is an error.
+fn tag_patch(stored: &Value, table: &str, tags: &[ColumnTag]) -> Result<Vec<Value>, RestSinkError> {
+    let mut table_json = stored.clone();
+    let depth = split(table).len();
+    let mut operations = Vec::new();
+    for tag in tags {
+        let unknown = || RestSinkError::UnknownColumn {
+            table: table.to_string(),
+            column: tag.column.clone(),
+        };
+        let names: Vec<String> = split(&tag.column)
+            .iter()
+            .skip(depth)
+            .map(|part| part.trim_matches('"').to_string())
+            .collect();
+        if names.is_empty() {
+            return Err(unknown());
+        }
+        let mut pointer = String::new();
+        let mut columns = table_json.get_mut("columns").ok_or_else(unknown)?;
+        let mut column = None;
+        for (level, name) in names.iter().enumerate() {
+            let list = columns.as_array_mut().ok_or_else(unknown)?;
+            let encoded = encode_name(name);
+            let (i, found) = list
+                .iter_mut()
+                .enumerate()
+                .find(|(_, c)| c["name"] == encoded.as_str() || c["name"] == name.as_str())
+                .ok_or_else(unknown)?;
+            let field = if level == 0 { "columns" } else { "children" };
+            pointer.push_str(&format!("/{field}/{i}"));
+            if level + 1 == names.len() {
+                column = Some(found);
+                break;
+            }
+            columns = found.get_mut("children").ok_or_else(unknown)?;
+        }
+        let column = column.and_then(Value::as_object_mut).ok_or_else(unknown)?;
+        let wanted = classification(&tag.tag.tag_fqn);
+        let taken = column
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["tagFQN"].as_str())
+            .any(|fqn| classification(fqn) == wanted);
+        if taken {
+            continue;
+        }
+        let label = serde_json::to_value(&tag.tag).expect("tag labels always serialize");
+        match column.get_mut("tags") {
+            Some(Value::Array(existing)) => {
+                operations.push(
+                    json!({"op": "add", "path": format!("{pointer}/tags/-"), "value": label}),
+                );
+                existing.push(label);
+            }
+            _ => {
+                operations.push(
+                    json!({"op": "add", "path": format!("{pointer}/tags"), "value": [label]}),
+                );
+                column.insert("tags".into(), json!([label]));
+            }
+        }
+    }
+    Ok(operations)
 }
 
 /// A table's FQN as the server has it: its name encoded as [`encode_table`] sends it.
@@ -526,6 +634,7 @@ impl Sink for RestSink {
         let mut pending = Vec::new();
         // The profiler's records wait for the entities, so that their tables exist.
         let mut table_data = Vec::new();
+        let mut column_tags = Vec::new();
         for (index, record) in records.iter().enumerate() {
             let entity = match record {
                 Record::Entity(entity) => self.prepare(entity),
@@ -537,8 +646,8 @@ impl Sink for RestSink {
                     table_data.push((index, table, "sampleData", data));
                     continue;
                 }
-                Record::ColumnTags { .. } => {
-                    results[index] = Some(Err(RestSinkError::NotYet("column tags")));
+                Record::ColumnTags { table, tags } => {
+                    column_tags.push((index, table, tags));
                     continue;
                 }
             };
@@ -556,6 +665,9 @@ impl Sink for RestSink {
         self.flush(&mut pending, &mut results).await;
         for (index, table, what, body) in table_data {
             results[index] = Some(self.put_table_data(table, what, body).await);
+        }
+        for (index, table, tags) in column_tags {
+            results[index] = Some(self.patch_column_tags(table, tags).await);
         }
         results
             .into_iter()
@@ -668,6 +780,62 @@ mod tests {
         assert_eq!(
             table.table_constraints.unwrap()[0].columns,
             Some(vec!["a__reserved__colon__b".to_string()])
+        );
+    }
+
+    #[test]
+    fn column_tags_become_add_operations_where_the_classification_is_free() {
+        let label = |fqn: &str| -> ferrometa_model::TagLabel {
+            serde_json::from_value(json!({"tagFQN": fqn, "source": "Classification",
+                "labelType": "Generated", "state": "Suggested"}))
+            .unwrap()
+        };
+        let tag = |column: &str, fqn: &str| ColumnTag {
+            column: column.into(),
+            tag: label(fqn),
+        };
+        let stored = json!({"columns": [
+            {"name": "pk", "tags": []},
+            {"name": "email"},
+            {"name": "address", "children": [
+                {"name": "city", "tags": [{"tagFQN": "PII.NonSensitive"}]},
+                {"name": "a.b"},
+            ]},
+        ]});
+        let ops = tag_patch(
+            &stored,
+            "s.d.c.t",
+            &[
+                tag("s.d.c.t.pk", "PII.Sensitive"),
+                tag("s.d.c.t.email", "PII.Sensitive"),
+                tag("s.d.c.t.email", "PII.NonSensitive"),
+                tag("s.d.c.t.email", "Tier.Tier1"),
+                tag("s.d.c.t.address.city", "PII.Sensitive"),
+                tag("s.d.c.t.address.\"a.b\"", "PII.Sensitive"),
+            ],
+        )
+        .unwrap();
+        let paths: Vec<&str> = ops.iter().map(|op| op["path"].as_str().unwrap()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/columns/0/tags/-",
+                "/columns/1/tags",
+                "/columns/1/tags/-",
+                "/columns/2/children/1/tags"
+            ]
+        );
+        assert_eq!(ops[1]["value"][0]["tagFQN"], "PII.Sensitive");
+        assert_eq!(ops[2]["value"]["tagFQN"], "Tier.Tier1");
+        let error = tag_patch(
+            &stored,
+            "s.d.c.t",
+            &[tag("s.d.c.t.address.zip", "PII.Sensitive")],
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "table s.d.c.t on the openmetadata server has no column s.d.c.t.address.zip"
         );
     }
 

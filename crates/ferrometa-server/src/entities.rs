@@ -8,6 +8,7 @@
 //! | `GET /` | cursor-paged list (`limit`, `before`, `after`, `fields`, `include`, parent filters) |
 //! | `PUT /`, `POST /` | create-or-update (201 or 200), create only (201, 409 on a duplicate) |
 //! | `GET /{id}`, `GET /name/{fqn}` | one entity (`fields`, `include`) |
+//! | `PATCH /{id}` | a JSON Patch of tags and descriptions (see `patch`) |
 //! | `DELETE /{id}`, `DELETE /name/{fqn}` | soft or hard delete (`hardDelete`, `recursive`) |
 //! | `PUT /restore` | restores a soft-deleted entity (`{"id"}`) |
 //! | `GET /{id}/versions`, `GET /{id}/versions/{v}` | version history, one version |
@@ -32,7 +33,7 @@ use crate::kind::{KINDS, Kind, depth};
 use crate::params::Params;
 use crate::present::{self, BulkResult, Fields};
 use crate::state::AppState;
-use crate::{merge, requests};
+use crate::{merge, patch, requests};
 
 /// OpenMetadata's header naming what a write did.
 const CHANGE_HEADER: HeaderName = HeaderName::from_static("x-openmetadata-change");
@@ -53,7 +54,10 @@ pub(crate) fn routes() -> Router<AppState> {
 fn collection() -> Router<AppState> {
     Router::new()
         .route("/", get(list).put(create_or_update).post(create))
-        .route("/{id}", get(get_by_id).delete(delete_by_id))
+        .route(
+            "/{id}",
+            get(get_by_id).delete(delete_by_id).patch(patch::patch),
+        )
         .route("/name/{fqn}", get(get_by_name).delete(delete_by_name))
         .route("/restore", put(restore))
         .route("/bulk", put(bulk))

@@ -132,7 +132,9 @@ impl From<CatalogError> for ApiError {
                 ApiError::bad_request(format!("{entity_type} is not empty"))
             }
             CatalogError::InvalidRequest(message) => ApiError::bad_request(message.clone()),
-            CatalogError::ProfileTimestamp => ApiError::bad_request(error.to_string()),
+            CatalogError::ProfileTimestamp | CatalogError::UnknownColumn { .. } => {
+                ApiError::bad_request(error.to_string())
+            }
             CatalogError::Sqlite(rusqlite_error) if is_busy(rusqlite_error) => {
                 ApiError::unavailable("the catalog is busy with another writer: retry")
             }

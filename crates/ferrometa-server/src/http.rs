@@ -18,7 +18,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{entities, profiles, system, workflows};
+use crate::{classifications, entities, profiles, system, workflows};
 
 /// The application: every route, wrapped (innermost first) in the body limit, the check of
 /// declared body sizes, the token guard, JSON errors, panic recovery and the access log.
@@ -28,6 +28,7 @@ pub(crate) fn router(state: AppState, max_body_bytes: usize) -> Router {
         .merge(entities::routes())
         .merge(profiles::routes())
         .merge(workflows::routes())
+        .merge(classifications::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such api endpoint") })
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(middleware::from_fn_with_state(

@@ -9,7 +9,9 @@
 //!   GET by id and by FQN (`fields`, `include`), cursor-paged lists with parent filters,
 //!   soft/hard/recursive DELETE, restore, versions, bulk PUT and `deleteStale`;
 //! - the profiler's table profiles (latest, history, per column) and sample data, and what
-//!   else OpenMetadata's `metadata profile` asks (its global settings, unset here).
+//!   else OpenMetadata's `metadata profile` asks (its global settings, unset here);
+//! - `PATCH` of tags and descriptions (JSON Patch), and the built-in `PII` classification
+//!   with its `Sensitive` and `NonSensitive` tags that the classifier's tags refer to.
 //!
 //! Every response is JSON, errors included (`{"code": <status>, "message": …}`), except the
 //! 204 with no body of an unset setting, as on OpenMetadata; entities
@@ -26,19 +28,22 @@
 //! `auth` (keys, tokens, the guard), `params` (query parameters), `state` (what handlers
 //! share, the catalog among it), `kind` (what differs between the entity collections),
 //! `requests` (validation of `Create*` bodies), `present` (response shapes), `merge` (what a
-//! PUT keeps), `entities` (the routes of the four entity kinds, one generic module),
-//! `profiles` (table profiles and sample data), `system`
-//! (version, test connections, search, stored-procedure stand-ins), `workflows` (what the
-//! profiler workflow asks besides profiles), `http` (router and middleware).
+//! PUT keeps), `patch` (JSON Patch of tags and descriptions), `entities` (the routes of the
+//! four entity kinds, one generic module), `profiles` (table profiles and sample data),
+//! `classifications` (the built-in ones), `system` (version, test connections, search,
+//! stored-procedure stand-ins), `workflows` (what the profiler workflow asks besides
+//! profiles), `http` (router and middleware).
 
 // In dependency order: each module uses only those above it.
 mod auth;
+mod classifications;
 mod entities;
 mod error;
 mod http;
 mod kind;
 mod merge;
 mod params;
+mod patch;
 mod present;
 mod profiles;
 mod requests;

@@ -7,3 +7,4 @@ mod query;
 mod requests;
 mod sink;
 mod store;
+mod tags;

@@ -382,6 +382,55 @@ async fn catalog_commands_show_what_was_ingested() {
     .await;
     assert_eq!(show.code, 0, "{}", show.stderr);
     insta::assert_snapshot!("catalog_show_orders", show.stdout);
+
+    // The classifier's tag shows on its column, and a later metadata run keeps it.
+    let tag: ferrometa_model::TagLabel = serde_json::from_value(serde_json::json!({
+        "tagFQN": "PII.Sensitive", "source": "Classification", "labelType": "Generated",
+        "state": "Suggested"
+    }))
+    .unwrap();
+    let outcome = ferrometa_catalog::Catalog::open(&catalog)
+        .unwrap()
+        .add_column_tags(
+            "local_dynamodb.default.default.orders",
+            &[ferrometa_model::ColumnTag {
+                column: "local_dynamodb.default.default.orders.notes".into(),
+                tag,
+            }],
+            "classifier",
+        )
+        .unwrap();
+    assert_eq!(outcome, ferrometa_model::WriteOutcome::Updated);
+    for _ in 0..2 {
+        let show = ferrometa(&[
+            "catalog",
+            "--catalog",
+            c,
+            "show",
+            "local_dynamodb.default.default.orders",
+        ])
+        .await;
+        assert_eq!(show.code, 0, "{}", show.stderr);
+        assert!(
+            show.stdout
+                .starts_with("local_dynamodb.default.default.orders  v0.2\n"),
+            "{}",
+            show.stdout
+        );
+        assert!(
+            show.stdout.contains(
+                "\n  ├─ notes: string  #PII.Sensitive  — present in 20 of 60 sampled items (33%)\n"
+            ),
+            "{}",
+            show.stdout
+        );
+        assert_eq!(
+            ferrometa(&["ingest", "-c", config.to_str().unwrap()])
+                .await
+                .code,
+            0
+        );
+    }
     let history = ferrometa(&[
         "catalog",
         "--catalog",
@@ -392,7 +441,7 @@ async fn catalog_commands_show_what_was_ingested() {
     ])
     .await;
     let versions: Value = serde_json::from_str(&history.stdout).unwrap();
-    assert_eq!(versions.as_array().unwrap().len(), 1);
+    assert_eq!(versions.as_array().unwrap().len(), 2);
     // A single-table design: its entity types, and one of them as a tree.
     let app = "local_dynamodb.default.default.app_data";
     let show = ferrometa(&["catalog", "--catalog", c, "show", app]).await;

@@ -3,10 +3,12 @@
 //!
 //! File names are `<scenario>-<n>-<METHOD>-<path>.json`, the path with `/` as `-`:
 //! `*-PUT-tables-bulk.json` holds a JSON array of `CreateTableRequest`s,
-//! `*-PUT-services-databaseServices.json` one `CreateDatabaseServiceRequest`, and so on.
+//! `*-PUT-services-databaseServices.json` one `CreateDatabaseServiceRequest`, and so on;
+//! `*-PATCH-tables-<id>.json` the JSON Patch of a table's column tags.
 
 use std::path::Path;
 
+use ferrometa_core::Sink;
 use ferrometa_emulator::FaultProxy;
 use serde_json::{Value, json};
 
@@ -54,6 +56,14 @@ async fn request_bodies_are_captured_for_validation() {
             .all(Result::is_ok)
     );
 
+    // The classifier's column tags: a JSON Patch of the table.
+    let tags = crate::tags::column_tags(
+        &h,
+        0,
+        &[("pk", "PII.Sensitive"), ("address.zip", "PII.NonSensitive")],
+    );
+    assert!(sink.write_batch(&[tags]).await[0].is_ok());
+
     // Single requests, as sent to a server without bulk endpoints.
     save_bodies(&proxy, &dir, "bulk");
     let proxy = server.proxy().await;
@@ -96,6 +106,10 @@ async fn request_bodies_are_captured_for_validation() {
     ] {
         assert!(kinds.contains(&expected), "no {expected} in {names:?}");
     }
+    assert!(
+        kinds.iter().any(|kind| kind.starts_with("PATCH-tables-")),
+        "no PATCH of a table in {names:?}"
+    );
     for name in &names {
         let body: Value = serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap();
         assert!(

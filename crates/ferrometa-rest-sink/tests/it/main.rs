@@ -6,6 +6,7 @@ mod faults;
 mod harness;
 mod lister;
 mod secrets;
+mod tags;
 mod throughput;
 mod tls;
 mod tls_front;

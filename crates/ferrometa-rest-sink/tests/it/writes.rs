@@ -258,7 +258,7 @@ async fn profiles_and_sample_data_reach_their_tables() {
     assert_eq!(
         results[7].as_ref().unwrap_err(),
         "table \"my.dyn\".default.default.missing is not on the openmetadata server: \
-         its profiler data has nowhere to go"
+         its profiler data and column tags have nowhere to go"
     );
 
     // A second profile of table 0 needs no second id lookup.

@@ -12,6 +12,7 @@ forbids unknown keys. Run it with the venv of `scripts/upstream-venv.sh`:
 import json
 import os
 import pathlib
+import re
 
 import pytest
 
@@ -21,6 +22,7 @@ from metadata.generated.schema.api.data.createTable import CreateTableRequest
 from metadata.generated.schema.api.services.createDatabaseService import (
     CreateDatabaseServiceRequest,
 )
+from metadata.generated.schema.type.tagLabel import TagLabel
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 BODIES = pathlib.Path(os.environ.get("REST_SINK_BODIES", ROOT / "target" / "rest-sink-bodies"))
@@ -40,8 +42,12 @@ def model_for(path: pathlib.Path):
     return MODELS[route.removesuffix("-bulk")], bulk
 
 
+# The column tags' JSON Patch adds to a column's tags, at any depth.
+TAG_PATH = re.compile(r"^/columns/\d+(/children/\d+)*/tags(/-)?$")
+
+
 def bodies():
-    files = sorted(BODIES.glob("*.json"))
+    files = sorted(p for p in BODIES.glob("*.json") if "-PATCH-" not in p.name)
     assert files, f"no captured bodies in {BODIES}: run the Rust test first"
     return files
 
@@ -61,3 +67,23 @@ def test_every_kind_is_covered():
     for model in MODELS.values():
         assert (model, True) in kinds or model is CreateDatabaseServiceRequest
         assert (model, False) in kinds
+
+
+def patches():
+    return sorted(BODIES.glob("*-PATCH-tables-*.json"))
+
+
+def test_column_tag_patches_add_upstream_tag_labels():
+    files = patches()
+    assert files, f"no captured table patches in {BODIES}: run the Rust test first"
+    for path in files:
+        operations = json.loads(path.read_text())
+        assert operations, path.name
+        for operation in operations:
+            assert operation["op"] == "add", operation
+            assert TAG_PATH.match(operation["path"]), operation
+            labels = operation["value"] if operation["path"].endswith("/tags") else [operation["value"]]
+            for label in labels:
+                tag = TagLabel.model_validate(label)
+                assert tag.state.value == "Suggested"
+                assert tag.source.value == "Classification"

@@ -14,4 +14,5 @@ mod profiles;
 mod shape;
 mod shutdown;
 mod system;
+mod tags;
 mod workflows;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use crate::harness::{Server, encode, table_body};
+use crate::harness::{Server, encode, send, table_body};
 
 #[tokio::test]
 async fn table_shape() {
@@ -63,8 +63,35 @@ async fn write_upstream_fixtures() {
         .await
         .body;
     let fqn = put["fullyQualifiedName"].as_str().unwrap();
+    let patched = send(
+        server
+            .request(reqwest::Method::PATCH, &format!("/tables/{id}"))
+            .header("content-type", "application/json-patch+json")
+            .body(
+                json!([{"op": "add", "path": "/columns/2/tags", "value": [
+                    {"tagFQN": "PII.Sensitive", "source": "Classification", "labelType": "Generated",
+                     "state": "Suggested", "reason": "looks like free text about people"}
+                ]}])
+                .to_string(),
+            ),
+    )
+    .await
+    .body;
     let fixtures: Vec<(&str, Value)> = vec![
         ("Table.put", put.clone()),
+        ("Table.patched", patched),
+        (
+            "Classification",
+            server.get("/classifications/name/PII").await.body,
+        ),
+        (
+            "Tag.sensitive",
+            server.get("/tags/name/PII.Sensitive").await.body,
+        ),
+        (
+            "Tag.nonSensitive",
+            server.get("/tags/name/PII.NonSensitive").await.body,
+        ),
         ("Table.updated", updated),
         (
             "Table.fields",

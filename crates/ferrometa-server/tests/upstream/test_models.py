@@ -17,6 +17,8 @@ import pytest
 
 from metadata.__version__ import get_server_version_from_string, match_versions
 from metadata.generated.schema.api.openMetadataServerVersion import OpenMetadataServerVersion
+from metadata.generated.schema.entity.classification.classification import Classification
+from metadata.generated.schema.entity.classification.tag import Tag
 from metadata.generated.schema.entity.data.database import Database
 from metadata.generated.schema.entity.data.databaseSchema import DatabaseSchema
 from metadata.generated.schema.entity.data.table import Table
@@ -35,6 +37,8 @@ FIXTURES = pathlib.Path(
 
 MODELS = {
     "Table": Table,
+    "Classification": Classification,
+    "Tag": Tag,
     "Database": Database,
     "DatabaseSchema": DatabaseSchema,
     "DatabaseService": DatabaseService,

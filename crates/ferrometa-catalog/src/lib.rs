@@ -18,8 +18,9 @@
 //!
 //! Modules, each using only those before it: `version` (version numbers and change
 //! descriptions), `request` (requests and write contexts), `entity` (the stored JSON
-//! shape), `tags` (column tags over a table's content), `store` (the SQLite file), `query` (lists and lookups), `profile` (profiles and
-//! sample data), `shared` (the async wrapper), `sink`.
+//! shape), `tags` (column tags over a table's content), `store` (the SQLite file), `query`
+//! (lists and lookups), `profile` (profiles and sample data), `shared` (the async wrapper),
+//! `sink`.
 //!
 //! The file is opened in WAL mode, so readers in other processes keep working while a run
 //! writes.

@@ -130,7 +130,7 @@ async fn malformed_requests_and_unknown_routes_are_json() {
             StatusCode::NOT_FOUND,
         ),
         (
-            server.request(Method::PATCH, "/tables/1234"),
+            server.request(Method::PATCH, "/tables/name/x"),
             StatusCode::METHOD_NOT_ALLOWED,
         ),
         (

@@ -24,6 +24,9 @@ pub struct ColumnNode {
     pub name: String,
     /// The attribute path, e.g. `lines[].sku`.
     pub path: String,
+    /// The stored names from the top-level column down, joined by `.` (`lines.sku`): how
+    /// OpenMetadata names a nested column in a `columnProfile`.
+    pub column_path: String,
     /// The column's FQN.
     pub fqn: String,
     /// The tag FQNs the column carries.
@@ -62,12 +65,20 @@ pub fn column_tree(table_fqn: &str, columns: &[Column]) -> Vec<ColumnNode> {
         .collect()
 }
 
+/// The node whose attribute path is `path`, anywhere in `tree`.
+pub fn find<'a>(tree: &'a [ColumnNode], path: &str) -> Option<&'a ColumnNode> {
+    tree.iter()
+        .flat_map(ColumnNode::walk)
+        .find(|node| node.path == path)
+}
+
 fn node(
     column: &Column,
     parent_fqn: &str,
-    parent_path: Option<&str>,
+    parent: Option<(&str, &str)>,
     in_array: bool,
 ) -> ColumnNode {
+    let parent_path = parent.map(|(path, _)| path);
     let attribute = column
         .display_name
         .clone()
@@ -77,6 +88,10 @@ fn node(
         None => segment,
         Some(p) if in_array => format!("{p}[].{segment}"),
         Some(p) => format!("{p}.{segment}"),
+    };
+    let column_path = match parent {
+        None => column.name.clone(),
+        Some((_, names)) => format!("{names}.{}", column.name),
     };
     let fqn = column
         .fully_qualified_name
@@ -93,7 +108,10 @@ fn node(
             .children
             .iter()
             .flatten()
-            .map(|c| node(c, &fqn, Some(&path), column.data_type == DataType::Array))
+            .map(|c| {
+                let parent = Some((path.as_str(), column_path.as_str()));
+                node(c, &fqn, parent, column.data_type == DataType::Array)
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -101,6 +119,7 @@ fn node(
         attribute,
         name: column.name.clone(),
         path,
+        column_path,
         fqn,
         tags,
         children,

@@ -14,6 +14,7 @@
 //! false` every `columnProfile`; `metrics` keeps only the named column metrics (with `name`
 //! and `timestamp`).
 
+use crate::columns::{ColumnNode, find};
 use ferrometa_config::{ProfileSampleType, ProfilerConfig};
 use ferrometa_profile::TableProfile;
 use serde_json::{Map, Value, json};
@@ -37,15 +38,32 @@ pub struct SampleFacts {
     pub complete: bool,
 }
 
-/// The request body of one table's profile, taken at `timestamp_ms`.
+/// The request body of one table's profile, taken at `timestamp_ms`. Each `columnProfile`
+/// is named as OpenMetadata names the stored column (`lines.sku` for the attribute path
+/// `lines[].sku`); paths the stored tree lacks (an attribute the metadata run has not seen, a
+/// `UNION`'s members) are left out, since a server refuses a profile naming a column the
+/// table does not have.
 pub fn table_profile_request(
     profile: &TableProfile,
+    tree: &[ColumnNode],
     facts: &TableFacts,
     sample: SampleFacts,
     config: &ProfilerConfig,
     timestamp_ms: i64,
 ) -> Value {
     let mut body = ferrometa_profile::json::create_table_profile(profile, timestamp_ms);
+    if let Some(columns) = body["columnProfile"].as_array_mut() {
+        columns.retain_mut(|column| {
+            let stored = column["name"].as_str().and_then(|path| find(tree, path));
+            match stored {
+                Some(node) => {
+                    column["name"] = json!(node.column_path);
+                    true
+                }
+                None => false,
+            }
+        });
+    }
     let row_count = row_count(facts.item_count, sample);
     let table = body["tableProfile"]
         .as_object_mut()

@@ -289,7 +289,7 @@ impl TableContext {
                         .and_then(|t| t.fmt(Format::DateTime).ok()),
                     stored_columns: table.columns.len(),
                 };
-                let (record, warnings) = profile_record(&fqn, &sample, &facts, config);
+                let (record, warnings) = profile_record(&fqn, &tree, &sample, &facts, config);
                 for reason in warnings {
                     events.push(SourceEvent::Warning {
                         name: fqn.clone(),
@@ -312,6 +312,7 @@ impl TableContext {
 /// The Profiler's record of one table, and the profiler's warnings.
 fn profile_record(
     fqn: &str,
+    tree: &[ColumnNode],
     sample: &Sample,
     facts: &TableFacts,
     config: &ProfilerConfig,
@@ -325,7 +326,7 @@ fn profile_record(
         items: sample.items as u64,
         complete: !sample.truncated && sample.error.is_none(),
     };
-    let body = profile::table_profile_request(&profile, facts, sampled, config, now_ms());
+    let body = profile::table_profile_request(&profile, tree, facts, sampled, config, now_ms());
     let record = Record::TableProfile {
         table: fqn.to_string(),
         profile: body,

@@ -191,6 +191,23 @@ async fn local_sinks_commands_and_log_levels_show_no_secret() {
         &dir.join("trace.yaml"),
         FAKE_JWT,
     );
+    let profile_config = write_checked(
+        &catalog_recipe.clone().workflow("Profiler"),
+        &dir.join("profile.yaml"),
+        FAKE_JWT,
+    );
+    let classify_config = write_checked(
+        &catalog_recipe
+            .clone()
+            .workflow("AutoClassification")
+            .source_config("      storeSampleData: true"),
+        &dir.join("classify.yaml"),
+        FAKE_JWT,
+    );
+    let (profile_config, classify_config) = (
+        profile_config.to_str().unwrap(),
+        classify_config.to_str().unwrap(),
+    );
     let status_file = dir.join("status.json");
     let (catalog_config, file_config, trace_config) = (
         catalog_config.to_str().unwrap(),
@@ -213,6 +230,18 @@ async fn local_sinks_commands_and_log_levels_show_no_secret() {
                     status_arg,
                 ],
                 &[],
+            )
+            .await,
+        ),
+        (
+            "profile --debug to the catalog",
+            ferrometa_with(&["profile", "-c", profile_config, "--debug"], &[]).await,
+        ),
+        (
+            "classify to the catalog with FERROMETA_LOG=trace",
+            ferrometa_with(
+                &["classify", "-c", classify_config],
+                &[("FERROMETA_LOG", "trace")],
             )
             .await,
         ),
@@ -256,6 +285,7 @@ async fn local_sinks_commands_and_log_levels_show_no_secret() {
     // The runs really logged at the levels they were asked for.
     assert!(runs[0].1.stderr.contains("DEBUG"), "{}", runs[0].1.stderr);
     assert!(runs[2].1.stderr.contains("TRACE"), "{}", runs[2].1.stderr);
+    assert!(runs[4].1.stderr.contains("TRACE"), "{}", runs[4].1.stderr);
     let status = std::fs::read_to_string(&status_file).unwrap();
     assert!(status.contains("\"sink\""), "{status}");
     evidence.add_dir(
@@ -445,7 +475,7 @@ fn sent_without_credentials(relay: &Relay, jwt: &str) -> Vec<u8> {
     // A pooled connection may close before carrying a request.
     for stream in relay.sent.streams().into_iter().filter(|s| !s.is_empty()) {
         assert!(
-            [&b"GET "[..], b"PUT ", b"POST ", b"DELETE "]
+            [&b"GET "[..], b"PUT ", b"POST ", b"PATCH ", b"DELETE "]
                 .iter()
                 .any(|m| stream.starts_with(m)),
             "not plain HTTP/1.1: {:?}",
@@ -506,19 +536,36 @@ async fn ingest_into_serve(store: bool) -> (Evidence, String, Relay) {
     )
     .await;
     assert_eq!(run.code, 0, "{}", run.stderr);
-    // What landed on the server, read back through its catalog.
-    let list = ferrometa(&[
-        "catalog",
-        "--catalog",
-        served.catalog.to_str().unwrap(),
-        "list",
-    ])
-    .await;
-    assert!(list.stdout.contains("orders"), "{}", list.stdout);
-
     let mut evidence = Evidence::default();
     evidence.add_run("ingest --debug to serve", &run);
+    // The profiler and the classifier read the tables back from the server and send it
+    // profiles, sample data and tags.
+    for (command, kind, settings) in [
+        ("profile", "Profiler", ""),
+        (
+            "classify",
+            "AutoClassification",
+            "      storeSampleData: true",
+        ),
+    ] {
+        let recipe = recipe.clone().workflow(kind).source_config(settings);
+        let config = write_checked(&recipe, &dir.join(format!("{command}.yaml")), &jwt);
+        let run = ferrometa_with(&[command, "-c", config.to_str().unwrap(), "--debug"], &[]).await;
+        assert_eq!(run.code, 0, "{command}: {}", run.stderr);
+        evidence.add_run(&format!("{command} --debug to serve"), &run);
+    }
+    // What landed on the server, read back through its catalog.
+    let served_catalog = served.catalog.to_str().unwrap();
+    let list = ferrometa(&["catalog", "--catalog", served_catalog, "list"]).await;
+    assert!(list.stdout.contains("orders"), "{}", list.stdout);
+    let app_data = "local_dynamodb.default.default.app_data";
+    let profile = ferrometa(&["catalog", "--catalog", served_catalog, "profile", app_data]).await;
+    assert_eq!(profile.code, 0, "{}", profile.stderr);
+    let show = ferrometa(&["catalog", "--catalog", served_catalog, "show", app_data]).await;
+    assert!(show.stdout.contains("PII.Sensitive"), "{}", show.stdout);
     evidence.add_run("catalog list", &list);
+    evidence.add_run("catalog profile", &profile);
+    evidence.add_run("catalog show", &show);
     let catalog = served.catalog.clone();
     let log = served.stop();
     assert!(contains(&log, "DEBUG"), "{}", String::from_utf8_lossy(&log));

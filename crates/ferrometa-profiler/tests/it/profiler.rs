@@ -71,10 +71,19 @@ async fn profiles_budgets_samples_filters_and_failures() {
         (&Value::from(10), &Value::from(0), &Value::from(9))
     );
 
-    // Nested paths are profiled too.
+    // Nested paths are profiled too, named as OpenMetadata names the stored columns (the
+    // attribute path `lines[].sku` is the column `lines.sku`).
     let people = out.profile("people");
     assert_eq!(people["tableProfile"]["rowCount"], 30);
-    assert_eq!(column(people, "lines[].sku")["valuesCount"], 60);
+    assert_eq!(column(people, "lines.sku")["valuesCount"], 60);
+    assert_eq!(column(people, "contact.email")["valuesCount"], 30);
+    let names: Vec<&str> = people["columnProfile"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("[]")), "{names:?}");
 
     // The read budget: 20 RCU, exceeded by at most a first page per segment.
     let big = out.profile("big");

@@ -100,7 +100,12 @@ impl Workflow {
     /// run: what was written stays written, nothing is marked deleted, the status says
     /// `cancelled`, and the `KeyboardInterrupt` (or `AirflowTaskTimeout`) is raised.
     fn execute(&self, py: Python<'_>) -> PyResult<()> {
-        let (service, engine, kind) = (&self.service, &self.engine, self.kind.name());
+        let kind = match self.kind {
+            WorkflowType::DatabaseMetadata => "metadata",
+            WorkflowType::Profiler => "profiler",
+            WorkflowType::AutoClassification => "auto-classification",
+        };
+        let (service, engine) = (&self.service, &self.engine);
         let (executed, stopped) = runtime::run(py, |cancel| async move {
             let mut engine = engine.lock().await;
             tracing::info!("running the {kind} workflow of service `{service}`");

@@ -3,10 +3,14 @@
 import os
 from typing import Any, Dict, List, Optional, Union, final
 
+from typing_extensions import disjoint_base
+
 __all__ = [
+    "AutoClassificationWorkflow",
     "ConfigurationError",
     "Failure",
     "FerrometaError",
+    "ProfilerWorkflow",
     "Reason",
     "StepStatus",
     "Workflow",
@@ -115,6 +119,7 @@ class WorkflowStatus:
     def __str__(self) -> str:
         """The summary ``print_status`` prints."""
 
+@disjoint_base
 class Workflow:
     """One run of a recipe."""
 

@@ -154,18 +154,15 @@ def test_profiler_dag_profiles_and_tags_what_the_metadata_dag_wrote(
     assert airflow.run_dag(endpoint, catalog).returncode == 0
     run = airflow.run_dag(endpoint, catalog, dag_id="ferrometa_dynamodb_profiler")
     assert run.returncode == 0, run
-    assert "running the Profiler workflow of service" in run.log, run
-    assert "running the AutoClassification workflow of service" in run.log, run
+    assert "running the profiler workflow of service" in run.log, run
+    assert "running the auto-classification workflow of service" in run.log, run
     assert SECRET not in run.log and KEY_ID not in run.log
     with sqlite3.connect(catalog) as db:
         profiled = db.execute(
             "SELECT e.name, p.table_profile FROM table_profile p JOIN entity e ON e.id = p.table_id ORDER BY e.name"
         ).fetchall()
         samples = db.execute("SELECT count(*) FROM sample_data").fetchone()[0]
-        app_data = db.execute(
-            "SELECT json FROM entity_version v JOIN entity e ON e.id = v.id "
-            "WHERE e.name = 'app_data' ORDER BY v.version_tenths DESC LIMIT 1"
-        ).fetchone()[0]
+        app_data = db.execute("SELECT json FROM entity WHERE entity_type = 'table' AND name = 'app_data'").fetchone()[0]
     assert [name for name, _ in profiled] == DEMO_TABLES
     row_counts = {name: json.loads(profile).get("rowCount") for name, profile in profiled}
     assert row_counts["customers"] > 0 and row_counts["audit_log_empty"] == 0, row_counts

@@ -144,11 +144,14 @@ pub fn run(args: CatalogArgs) -> anyhow::Result<ExitCode> {
             }
         }
         CatalogCommand::Show { fqn, entity: None } => {
-            let table = get_table(&open(&args.catalog)?, &fqn)?;
+            let catalog = open(&args.catalog)?;
+            let table = get_table(&catalog, &fqn)?;
             if args.json {
                 outln!("{}", serde_json::to_string_pretty(&table)?)?;
             } else {
                 out!("{}", render_table(&table))?;
+                let id = table["id"].as_str().unwrap_or_default();
+                out!("{}", render_profiler_data(&catalog, &fqn, id)?)?;
             }
         }
         CatalogCommand::Profile { fqn } => {
@@ -353,11 +356,39 @@ pub fn render_table(table: &Value) -> String {
 }
 
 /// A table's profile: when, its table metrics, then a row per column.
+/// What the profiler and the classifier left beside a table: when it was last profiled (the
+/// profile itself is `catalog profile`'s) and how many sample rows it has.
+fn render_profiler_data(catalog: &Catalog, fqn: &str, id: &str) -> anyhow::Result<String> {
+    let mut out = String::new();
+    if let Some(profile) = catalog.latest_table_profile(id)? {
+        let when = taken_at(&profile);
+        let rows = profile
+            .table_profile()
+            .get("rowCount")
+            .and_then(number)
+            .map(|n| format!(", {n} rows"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  Profile: of {when}{rows} (`ferrometa catalog profile {fqn}`)\n"
+        ));
+    }
+    if let Some(sample) = catalog.sample_data(id)? {
+        let rows = sample["rows"].as_array().map_or(0, Vec::len);
+        out.push_str(&format!("  Sample data: {rows} rows\n"));
+    }
+    Ok(out)
+}
+
+/// When a profile was taken, in RFC 3339.
+fn taken_at(profile: &TableProfile) -> String {
+    DateTime::from_millis(profile.timestamp())
+        .fmt(Format::DateTime)
+        .unwrap_or_else(|_| profile.timestamp().to_string())
+}
+
 fn render_profile(fqn: &str, profile: &TableProfile) -> String {
     let table = profile.table_profile();
-    let when = DateTime::from_millis(profile.timestamp())
-        .fmt(Format::DateTime)
-        .unwrap_or_else(|_| profile.timestamp().to_string());
+    let when = taken_at(profile);
     let mut out = format!("{fqn}  profile of {when}\n");
     let metrics: Vec<String> = [
         ("rows", "rowCount"),

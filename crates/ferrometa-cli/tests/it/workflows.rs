@@ -111,3 +111,32 @@ async fn each_command_runs_its_own_workflow_type() {
     );
     assert!(!demo.catalog.exists());
 }
+
+#[tokio::test]
+async fn catalog_show_says_what_the_profiler_and_the_classifier_left() {
+    let demo = Demo::start().await;
+    let c = demo.catalog.to_str().unwrap();
+    run(&demo, "ingest", &demo.recipe(), "metadata").await;
+    let table = "local_dynamodb.default.default.customers";
+    let before = ferrometa(&["catalog", "--catalog", c, "show", table]).await;
+    assert!(!before.stdout.contains("Profile:"), "{}", before.stdout);
+    run(&demo, "profile", &demo.recipe().workflow("Profiler"), "p").await;
+    let classifier = demo
+        .recipe()
+        .workflow("AutoClassification")
+        .source_config("      storeSampleData: true\n      sampleDataCount: 3");
+    run(&demo, "classify", &classifier, "c").await;
+    let after = ferrometa(&["catalog", "--catalog", c, "show", table]).await;
+    assert!(
+        after
+            .stdout
+            .contains(", 8 rows (`ferrometa catalog profile "),
+        "{}",
+        after.stdout
+    );
+    assert!(
+        after.stdout.contains("  Sample data: 3 rows\n"),
+        "{}",
+        after.stdout
+    );
+}

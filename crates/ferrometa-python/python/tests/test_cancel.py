@@ -72,8 +72,9 @@ def signal_once_written(catalog, signum):
 def interrupted_run(endpoint, catalog, signum, expected):
     """Runs a workflow interrupted by `signum` mid-run; returns the tables it wrote."""
     recipe = make_recipe(endpoint, catalog)
-    # Paced to several seconds, so the signal lands while tables are still being read.
-    recipe["source"]["sourceConfig"]["config"]["requestsPerSecond"] = 100
+    # Paced to several seconds, so the signal lands while tables are still being read, even
+    # when a loaded machine is slow to start the watcher.
+    recipe["source"]["sourceConfig"]["config"]["requestsPerSecond"] = 40
     workflow = Workflow.create(recipe)
     watcher = signal_once_written(catalog, signum)
     with pytest.raises(expected):

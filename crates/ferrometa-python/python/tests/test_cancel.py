@@ -76,7 +76,13 @@ def interrupted_run(endpoint, catalog, signum, expected):
 
 
 def test_ctrl_c_cancels_and_the_next_run_completes(large_endpoint, catalog):
-    written = interrupted_run(large_endpoint, catalog, signal.SIGINT, KeyboardInterrupt)
+    # Python's own Ctrl-C handler, whatever this process inherited: a shell starts background
+    # jobs with SIGINT ignored, and Python then installs none.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        written = interrupted_run(large_endpoint, catalog, signal.SIGINT, KeyboardInterrupt)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
     workflow = Workflow.create(make_recipe(large_endpoint, catalog))
     workflow.execute()
